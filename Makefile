@@ -1,0 +1,41 @@
+# The two commands of the README:
+#   make run    set up, generate the demo data, load, build everything, print the summary
+#   make test   every check: lint, pytest, and dbt's unit and data tests on the demo data
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lint format clean help
+
+help:
+	@echo "make run    - set up, generate demo data, load, build, print the summary"
+	@echo "make test   - lint, pytest and dbt unit + data tests (what CI runs)"
+	@echo "make setup  - create .venv and install pinned dependencies"
+	@echo "make clean  - remove generated files (.warehouse, data, target)"
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/warehouse demo
+
+test: $(STAMP)
+	$(BIN)/ruff check support_success orchestration tests
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check support_success orchestration tests
+	$(BIN)/ruff format --check support_success orchestration tests
+
+format: $(STAMP)
+	$(BIN)/ruff format support_success orchestration tests
+	$(BIN)/ruff check --fix support_success orchestration tests
+
+clean:
+	rm -rf .warehouse data target target-* logs

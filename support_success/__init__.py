@@ -1,0 +1,1 @@
+"""Support & success warehouse: raw helpdesk and billing data to support and success metrics."""

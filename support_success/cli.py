@@ -1,0 +1,158 @@
+"""The ``warehouse`` command: what users do by hand.
+
+    warehouse generate --size demo --seed 42     make a raw dataset (files)
+    warehouse load data/generated/demo-42        load a folder into the raw schemas
+    warehouse build                              run the pipeline (dbt build)
+    warehouse summary                            print the headline numbers
+    warehouse demo                               all four, on the demo dataset
+
+Every subcommand explains itself with ``--help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from support_success import paths
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from support_success.generate import SIZES, generate
+
+    if args.size not in SIZES:
+        print(f"unknown size {args.size!r}; choose one of {', '.join(SIZES)}", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else paths.data_dir() / "generated" / f"{args.size}-{args.seed}"
+    report = generate(size=args.size, seed=args.seed, out=out, defect_rate=args.defect_rate)
+    print(report.summary())
+    return 0
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from support_success.loader import LoadError, load_folder
+
+    database = Path(args.database) if args.database else paths.working_database()
+    try:
+        report = load_folder(database, Path(args.folder), mode=args.mode)
+    except LoadError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(report.summary())
+    print(f"into {database}")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from support_success.pipeline import run_pipeline
+
+    return 0 if run_pipeline(full_refresh=args.full_refresh, select=args.select) else 1
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from support_success.summary import print_summary
+
+    print_summary(Path(args.database) if args.database else paths.working_database())
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from support_success.generate import generate
+    from support_success.loader import load_folder
+    from support_success.pipeline import run_pipeline
+    from support_success.summary import print_summary
+
+    out = paths.data_dir() / "generated" / f"demo-{args.seed}"
+    print(generate(size="demo", seed=args.seed, out=out, defect_rate=args.defect_rate).summary())
+    print(load_folder(paths.working_database(), out, mode="replace").summary())
+    if not run_pipeline(full_refresh=True):
+        return 1
+    print_summary(paths.working_database())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="warehouse",
+        description=(
+            "Support & success warehouse: turn raw helpdesk, billing and product data "
+            "into support and success metrics in DuckDB (or another dbt warehouse)."
+        ),
+        epilog="Paths default to .warehouse/ and data/ in the repository; see README.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    gen = sub.add_parser(
+        "generate",
+        help="generate a realistic raw dataset as <schema>.<table>.parquet files",
+        description=(
+            "Generate a deterministic, realistic raw dataset (helpdesk, billing, product) "
+            "with a configurable share of injected dirty rows, recorded in _defects.csv."
+        ),
+    )
+    gen.add_argument("--size", default="demo", help="demo (~2k tickets), s (50k), m (250k), l (1M)")
+    gen.add_argument("--seed", type=int, default=42, help="random seed (same seed, same data)")
+    gen.add_argument("--out", help="output folder (default data/generated/<size>-<seed>)")
+    gen.add_argument(
+        "--defect-rate",
+        type=float,
+        default=0.002,
+        help="share of rows per table given an injected defect (default 0.002; 0 = clean)",
+    )
+    gen.set_defaults(func=_cmd_generate)
+
+    load = sub.add_parser(
+        "load",
+        help="load a folder of <schema>.<table>.csv/.parquet files into the raw schemas",
+        description=(
+            "Validate every file in FOLDER against shared/spec/raw-contract.md, then load "
+            "them in one transaction. Any problem (unknown table, unreadable file, missing "
+            "required column, unreadable value) is listed and nothing is written."
+        ),
+    )
+    load.add_argument("folder", help="folder holding <schema>.<table>.csv or .parquet files")
+    load.add_argument(
+        "--mode",
+        choices=("replace", "append"),
+        default="replace",
+        help="replace the raw dataset (default) or append an incremental drop",
+    )
+    load.add_argument("--database", help="DuckDB file (default $WAREHOUSE_DUCKDB_PATH)")
+    load.set_defaults(func=_cmd_load)
+
+    build = sub.add_parser(
+        "build",
+        help="run the pipeline: build and test every model",
+        description="Build and test every dbt model, seed and data test on the working warehouse.",
+    )
+    build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    build.add_argument("--select", help="dbt selection, e.g. 'marts.support' (default: all)")
+    build.set_defaults(func=_cmd_build)
+
+    summary = sub.add_parser(
+        "summary",
+        help="print the headline numbers of the warehouse",
+        description="Print tickets, SLA attainment, median first response, MRR and NRR.",
+    )
+    summary.add_argument("--database", help="DuckDB file (default $WAREHOUSE_DUCKDB_PATH)")
+    summary.set_defaults(func=_cmd_summary)
+
+    demo = sub.add_parser(
+        "demo",
+        help="generate the demo dataset, load it, build everything and print the summary",
+        description="What `make run` does: generate demo data, load, build, summarise.",
+    )
+    demo.add_argument("--seed", type=int, default=42, help="random seed")
+    demo.add_argument("--defect-rate", type=float, default=0.002, help="injected defect share")
+    demo.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

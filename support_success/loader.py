@@ -1,0 +1,269 @@
+"""Load a folder of raw files into the raw schemas of the DuckDB warehouse.
+
+A raw dataset is a folder of files named ``<schema>.<table>.csv`` or
+``<schema>.<table>.parquet`` (``shared/spec/raw-contract.md``). Loading is two
+phases:
+
+1. **Validate** every file before anything is written: unknown table names,
+   files that cannot be read, missing required columns and values that cannot
+   be read as the contract's type are collected into one :class:`LoadError`
+   that lists every problem. Nothing is written if there is any.
+2. **Write** all tables in one transaction, either replacing the raw dataset
+   (``mode="replace"``: every contract table is recreated, tables with no file
+   are created empty) or appending an incremental drop (``mode="append"``).
+
+Documented repairs (docs/DECISIONLOG.md, "Loading raw files"):
+
+* optional free-text columns (names, subjects, bodies) missing from a file are
+  added as NULL;
+* a file without ``_loaded_at`` gets the time of the load;
+* extra columns are kept, after the contract's columns;
+* files and folders whose names start with ``_`` or ``.`` are not data
+  (the generator writes its record of injected defects as ``_defects.csv``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from support_success import contract
+
+FILE_PATTERN = re.compile(r"^(?P<schema>[a-z_]+)\.(?P<table>[a-z_]+)\.(?P<ext>csv|parquet)$")
+
+
+class LoadError(Exception):
+    """Every problem found in a folder, raised before anything is written."""
+
+    def __init__(self, folder: Path, problems: list[str]):
+        self.folder = folder
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(
+            f"Nothing was loaded: {len(problems)} problem(s) in {folder}:\n{lines}\n"
+            "Fix the files (see shared/spec/raw-contract.md for names and columns) and load again."
+        )
+
+
+@dataclass
+class PlannedFile:
+    path: Path
+    table: contract.Table
+    select_sql: str = ""
+    rows: int = 0
+    extra_columns: dict[str, str] = field(default_factory=dict)  # name -> DuckDB type
+    filled_columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadReport:
+    mode: str
+    loaded: dict[str, int]  # qualified table name -> rows written from files
+    created_empty: list[str]
+    notes: list[str]
+
+    def summary(self) -> str:
+        lines = [f"Loaded ({self.mode}):"]
+        for name, rows in sorted(self.loaded.items()):
+            lines.append(f"  {name:<40} {rows:>12,} rows")
+        if self.created_empty:
+            lines.append("  created empty (no file): " + ", ".join(sorted(self.created_empty)))
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _reader_sql(path: Path) -> str:
+    if path.suffix == ".csv":
+        # Every CSV value is read as text and cast to the contract's type below, so a
+        # column that happens to look numeric (ids) or empty is never guessed wrongly.
+        return f"read_csv({_literal(str(path))}, header=true, all_varchar=true)"
+    return f"read_parquet({_literal(str(path))})"
+
+
+def _cast_expression(column: contract.Column, source: str) -> str:
+    """SQL casting a source column to the contract type (UTC for instants)."""
+    src = _quote(source)
+    if column.type == contract.TS:
+        # Values with an offset are converted to UTC; naive values are taken as UTC
+        # (the connection runs with TimeZone=UTC).
+        return f"cast(cast({src} as timestamptz) as timestamp)"
+    if column.type == contract.TEXT:
+        return f"cast({src} as varchar)"
+    return f"cast({src} as {column.type})"
+
+
+def _try_cast_expression(column: contract.Column, source: str) -> str:
+    return _cast_expression(column, source).replace("cast(", "try_cast(")
+
+
+def _plan_file(
+    con: duckdb.DuckDBPyConnection, path: Path, problems: list[str]
+) -> PlannedFile | None:
+    match = FILE_PATTERN.match(path.name)
+    if not match:
+        problems.append(
+            f"{path.name}: name is not <schema>.<table>.csv or <schema>.<table>.parquet"
+        )
+        return None
+    qualified = f"{match['schema']}.{match['table']}"
+    if qualified not in contract.BY_NAME:
+        problems.append(
+            f"{path.name}: unknown table {qualified!r} "
+            f"(known: {', '.join(sorted(contract.BY_NAME))})"
+        )
+        return None
+    table = contract.BY_NAME[qualified]
+    reader = _reader_sql(path)
+    try:
+        described = con.execute(f"describe select * from {reader}").fetchall()
+        rows = con.execute(f"select count(*) from {reader}").fetchone()[0]
+    except duckdb.Error as exc:
+        first_line = str(exc).strip().splitlines()[0]
+        problems.append(f"{path.name}: cannot be read ({first_line})")
+        return None
+    present = [r[0] for r in described]
+    present_types = {r[0]: r[1] for r in described}
+    present_lower = {c.lower(): c for c in present}
+    missing = [c for c in table.required_columns if c not in present_lower]
+    if missing:
+        problems.append(f"{path.name}: missing required column(s) {', '.join(missing)}")
+        return None
+
+    planned = PlannedFile(path=path, table=table, rows=rows)
+    select_items: list[str] = []
+    for column in table.columns:
+        source = present_lower.get(column.name)
+        if source is None:
+            planned.filled_columns.append(column.name)
+            if column.name == contract.LOADED_AT:
+                select_items.append(f"current_timestamp::timestamp as {_quote(column.name)}")
+            else:
+                select_items.append(f"cast(null as {column.type}) as {_quote(column.name)}")
+            continue
+        # Values present but not readable as the contract type are a problem, not a NULL.
+        bad = con.execute(
+            f"select count(*), any_value({_quote(source)}::varchar) from {reader} "
+            f"where {_quote(source)} is not null "
+            f"and {_try_cast_expression(column, source)} is null"
+        ).fetchone()
+        if bad[0]:
+            problems.append(
+                f"{path.name}: column {column.name}: {bad[0]:,} value(s) cannot be read as "
+                f"{column.type} (for example {bad[1]!r})"
+            )
+        select_items.append(f"{_cast_expression(column, source)} as {_quote(column.name)}")
+    contract_names = set(table.column_names)
+    for source in present:
+        if source.lower() not in contract_names:
+            planned.extra_columns[source] = present_types[source]
+            select_items.append(_quote(source))
+    planned.select_sql = f"select {', '.join(select_items)} from {reader}"
+    return planned
+
+
+def _empty_table_sql(table: contract.Table) -> str:
+    columns = ", ".join(f"{_quote(c.name)} {c.type}" for c in table.columns)
+    return f"create table {table.schema}.{_quote(table.name)} ({columns})"
+
+
+def plan_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> list[PlannedFile]:
+    """Validate every data file in ``folder``; raise :class:`LoadError` listing all problems."""
+    folder = Path(folder)
+    problems: list[str] = []
+    if not folder.is_dir():
+        raise LoadError(folder, [f"{folder} is not a folder"])
+    planned: list[PlannedFile] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(("_", ".")) or path.is_dir():
+            continue
+        item = _plan_file(con, path, problems)
+        if item is None:
+            continue
+        name = item.table.qualified_name
+        if name in seen:
+            problems.append(f"{path.name}: {name} is also given by {seen[name].name}")
+            continue
+        seen[name] = path
+        planned.append(item)
+    if not planned and not problems:
+        problems.append("no <schema>.<table>.csv or .parquet file found")
+    if problems:
+        raise LoadError(folder, problems)
+    return planned
+
+
+def load_folder(database: Path | str, folder: Path | str, mode: str = "replace") -> LoadReport:
+    """Load ``folder`` into the raw schemas of the DuckDB file ``database``."""
+    if mode not in ("replace", "append"):
+        raise ValueError("mode must be 'replace' or 'append'")
+    folder = Path(folder)
+    database = Path(database)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        planned = plan_folder(con, folder)
+        notes: list[str] = []
+        loaded: dict[str, int] = {}
+        created_empty: list[str] = []
+        by_name = {p.table.qualified_name: p for p in planned}
+        con.execute("begin transaction")
+        try:
+            for schema in contract.SCHEMAS:
+                con.execute(f"create schema if not exists {schema}")
+            for table in contract.TABLES:
+                target = f"{table.schema}.{_quote(table.name)}"
+                item = by_name.get(table.qualified_name)
+                exists = bool(
+                    con.execute(
+                        "select count(*) from information_schema.tables "
+                        "where table_schema = ? and table_name = ?",
+                        [table.schema, table.name],
+                    ).fetchone()[0]
+                )
+                if item is None:
+                    if mode == "replace" or not exists:
+                        con.execute(f"drop table if exists {target}")
+                        con.execute(_empty_table_sql(table))
+                        created_empty.append(table.qualified_name)
+                    continue
+                if mode == "replace" or not exists:
+                    con.execute(f"drop table if exists {target}")
+                    con.execute(f"create table {target} as {item.select_sql}")
+                else:
+                    for extra, extra_type in item.extra_columns.items():
+                        con.execute(
+                            f"alter table {target} add column if not exists "
+                            f"{_quote(extra)} {extra_type}"
+                        )
+                    con.execute(f"insert into {target} by name {item.select_sql}")
+                loaded[table.qualified_name] = item.rows
+                if item.extra_columns:
+                    notes.append(
+                        f"{item.path.name}: extra column(s) kept: {', '.join(item.extra_columns)}"
+                    )
+                if item.filled_columns:
+                    notes.append(
+                        f"{item.path.name}: column(s) not in file, filled "
+                        f"(NULL, or load time for _loaded_at): {', '.join(item.filled_columns)}"
+                    )
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        return LoadReport(mode=mode, loaded=loaded, created_empty=created_empty, notes=notes)
+    finally:
+        con.close()
+

@@ -1,0 +1,36 @@
+"""Where the project's files live. Everything is overridable by environment variables.
+
+| variable                   | default                          | what                              |
+|----------------------------|----------------------------------|-----------------------------------|
+| WAREHOUSE_HOME             | <repo>/.warehouse                | folder for every generated file   |
+| WAREHOUSE_DUCKDB_PATH      | $WAREHOUSE_HOME/warehouse.duckdb | the working warehouse (dbt writes) |
+| WAREHOUSE_DATA_DIR         | <repo>/data                      | generated raw datasets            |
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def warehouse_home() -> Path:
+    return Path(os.environ.get("WAREHOUSE_HOME", PROJECT_DIR / ".warehouse")).resolve()
+
+
+def working_database() -> Path:
+    default = warehouse_home() / "warehouse.duckdb"
+    return Path(os.environ.get("WAREHOUSE_DUCKDB_PATH", default)).resolve()
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("WAREHOUSE_DATA_DIR", PROJECT_DIR / "data")).resolve()
+
+
+def dbt_env() -> dict[str, str]:
+    """Environment for a dbt process: the warehouse path made absolute."""
+    env = dict(os.environ)
+    env["WAREHOUSE_DUCKDB_PATH"] = str(working_database())
+    env.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
+    return env
