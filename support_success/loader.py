@@ -91,9 +91,11 @@ def _reader_sql(path: Path) -> str:
     return f"read_parquet({_literal(str(path))})"
 
 
-def _cast_expression(column: contract.Column, source: str) -> str:
+def _cast_expression(column: contract.Column, source: str, source_type: str = "VARCHAR") -> str:
     """SQL casting a source column to the contract type (UTC for instants)."""
     src = _quote(source)
+    if source_type == column.type:
+        return src  # already the landed type (typed parquet): nothing to convert
     if column.type == contract.TS:
         # Values with an offset are converted to UTC; naive values are taken as UTC
         # (the connection runs with TimeZone=UTC).
@@ -103,8 +105,8 @@ def _cast_expression(column: contract.Column, source: str) -> str:
     return f"cast({src} as {column.type})"
 
 
-def _try_cast_expression(column: contract.Column, source: str) -> str:
-    return _cast_expression(column, source).replace("cast(", "try_cast(")
+def _try_cast_expression(column: contract.Column, source: str, source_type: str) -> str:
+    return _cast_expression(column, source, source_type).replace("cast(", "try_cast(")
 
 
 def _plan_file(
@@ -142,6 +144,7 @@ def _plan_file(
 
     planned = PlannedFile(path=path, table=table, rows=rows)
     select_items: list[str] = []
+    checks: list[tuple[str, str]] = []  # (contract column, source column) to type-check
     for column in table.columns:
         source = present_lower.get(column.name)
         if source is None:
@@ -151,18 +154,29 @@ def _plan_file(
             else:
                 select_items.append(f"cast(null as {column.type}) as {_quote(column.name)}")
             continue
-        # Values present but not readable as the contract type are a problem, not a NULL.
-        bad = con.execute(
-            f"select count(*), any_value({_quote(source)}::varchar) from {reader} "
-            f"where {_quote(source)} is not null "
-            f"and {_try_cast_expression(column, source)} is null"
-        ).fetchone()
-        if bad[0]:
-            problems.append(
-                f"{path.name}: column {column.name}: {bad[0]:,} value(s) cannot be read as "
-                f"{column.type} (for example {bad[1]!r})"
+        if present_types[source] != column.type:
+            checks.append((column.name, source))
+        cast = _cast_expression(column, source, present_types[source])
+        select_items.append(f"{cast} as {_quote(column.name)}")
+    # Values present but not readable as the contract type are a problem, not a NULL.
+    # One scan of the file counts them for every column at once.
+    if checks:
+        aggregates = []
+        for name, source in checks:
+            unreadable = (
+                f"{_quote(source)} is not null and "
+                f"{_try_cast_expression(table.column(name), source, present_types[source])} is null"
             )
-        select_items.append(f"{_cast_expression(column, source)} as {_quote(column.name)}")
+            aggregates.append(f"count(*) filter (where {unreadable})")
+            aggregates.append(f"any_value({_quote(source)}::varchar) filter (where {unreadable})")
+        counts = con.execute(f"select {', '.join(aggregates)} from {reader}").fetchone()
+        for i, (name, _source) in enumerate(checks):
+            bad_count, example = counts[2 * i], counts[2 * i + 1]
+            if bad_count:
+                problems.append(
+                    f"{path.name}: column {name}: {bad_count:,} value(s) cannot be read as "
+                    f"{table.column(name).type} (for example {example!r})"
+                )
     contract_names = set(table.column_names)
     for source in present:
         if source.lower() not in contract_names:
