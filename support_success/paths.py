@@ -1,10 +1,12 @@
 """Where the project's files live. Everything is overridable by environment variables.
 
-| variable                   | default                          | what                              |
-|----------------------------|----------------------------------|-----------------------------------|
-| WAREHOUSE_HOME             | <repo>/.warehouse                | folder for every generated file   |
-| WAREHOUSE_DUCKDB_PATH      | $WAREHOUSE_HOME/warehouse.duckdb | the working warehouse (dbt writes) |
-| WAREHOUSE_DATA_DIR         | <repo>/data                      | generated raw datasets            |
+| variable                | default                          | what                               |
+|-------------------------|----------------------------------|------------------------------------|
+| WAREHOUSE_HOME          | <repo>/.warehouse                | folder for every generated file    |
+| WAREHOUSE_DUCKDB_PATH   | $WAREHOUSE_HOME/warehouse.duckdb | the working warehouse (dbt writes) |
+| WAREHOUSE_DATA_DIR      | <repo>/data                      | generated raw datasets             |
+| WAREHOUSE_PUBLISHED_DIR | $WAREHOUSE_HOME/published        | what BI reads (swapped atomically) |
+| WAREHOUSE_INBOX_DIR     | $WAREHOUSE_DATA_DIR/inbox        | raw drops the Dagster sensor loads |
 """
 
 from __future__ import annotations
@@ -26,6 +28,22 @@ def working_database() -> Path:
 
 def data_dir() -> Path:
     return Path(os.environ.get("WAREHOUSE_DATA_DIR", PROJECT_DIR / "data")).resolve()
+
+
+def published_dir() -> Path:
+    """Folder of the published warehouse: the only files BI tools should open."""
+    default = warehouse_home() / "published"
+    return Path(os.environ.get("WAREHOUSE_PUBLISHED_DIR", default)).resolve()
+
+
+def published_database() -> Path:
+    """The published DuckDB file BI reads (replaced atomically by each successful refresh)."""
+    return published_dir() / "warehouse.duckdb"
+
+
+def inbox_dir() -> Path:
+    """Folder watched for new raw files (``<schema>.<table>.csv|parquet``)."""
+    return Path(os.environ.get("WAREHOUSE_INBOX_DIR", data_dir() / "inbox")).resolve()
 
 
 def dbt_env() -> dict[str, str]:

@@ -1,8 +1,13 @@
-"""Run the dbt pipeline on the working warehouse.
+"""Run the pipeline on the working warehouse, then publish what BI reads.
 
-Until orchestration takes it over, this calls dbt in-process through
-``dbtRunner``. Seeds, models, unit tests and data tests run in one
-``dbt build``, so a failing test stops what depends on it.
+``run_pipeline`` runs the Dagster job the schedules run (``nightly_full_build``
+with ``full_refresh``, else ``hourly_refresh``) in this process: ``dbt build``
+(models, seeds, snapshots, unit and data tests), the Great Expectations checks,
+and, only when every blocking check passed, the atomic publish of the marts to
+``$WAREHOUSE_HOME/published/warehouse.duckdb`` (docs/orchestration.md).
+
+``run_dbt`` runs one bare dbt command through ``dbtRunner`` (no checks, no publish);
+tests use it to build a warehouse quickly.
 """
 
 from __future__ import annotations
@@ -37,10 +42,18 @@ def run_dbt(command: str, *extra: str) -> bool:
 
 
 def run_pipeline(full_refresh: bool = False, select: str | None = None) -> bool:
-    """Build and test everything (or ``select``); True when every step passed."""
-    extra: list[str] = []
-    if full_refresh:
-        extra.append("--full-refresh")
-    if select:
-        extra += ["--select", select]
-    return run_dbt("build", *extra)
+    """Build, check and publish everything (or the dbt selection ``select``).
+
+    True when every step passed and the marts were published. On failure the
+    report names the failed check, the asset and a sample of failing rows, and
+    the previously published warehouse stays as it was.
+    """
+    from orchestration.runner import run_refresh
+
+    os.environ.update(paths.dbt_env())
+    paths.working_database().parent.mkdir(parents=True, exist_ok=True)
+    outcome = run_refresh(full_refresh=full_refresh, select=select, trigger="cli")
+    print(outcome.summary())
+    if outcome.published:
+        print(f"BI reads: {paths.published_database()}")
+    return outcome.success and outcome.published

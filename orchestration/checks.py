@@ -1,0 +1,199 @@
+"""Asset checks that are not dbt tests: Great Expectations suites and raw-data freshness.
+
+* Each Great Expectations suite of ``support_success.quality`` becomes an asset
+  check on the asset it guards (``source:raw_helpdesk.tickets`` -> the raw asset,
+  ``model:fct_tickets`` -> the dbt model's asset), blocking when the suite has
+  blocking expectations. Suites only read the warehouse, and the jobs run on the
+  in-process executor, so a suite never runs while dbt holds the write lock.
+* ``raw_freshness`` checks ``max(_loaded_at)`` of every raw table against the
+  ``warn_after`` / ``error_after`` its dbt source declares (warning only: stale
+  data is worth knowing about, not a reason to withhold a refresh).
+"""
+
+import importlib
+import os
+import warnings
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetKey,
+    MetadataValue,
+    asset_check,
+    multi_asset_check,
+)
+
+from orchestration.failures import CheckFailure
+from orchestration.raw_assets import POOL, RAW_ASSET_KEYS, source_props_by_key
+from orchestration.translator import source_freshness_windows
+from support_success import contract, paths
+
+QUALITY_MODULE = "support_success.quality"
+# Set to "off" to leave the Great Expectations suites out (fast local iterations, probe tests).
+GX_SWITCH_ENV = "WAREHOUSE_GX_CHECKS"
+
+
+def load_quality_suites() -> tuple[list[Any], Any]:
+    """``(SUITES, run_suite)`` from the data-quality package, or ``([], None)`` without it."""
+    if os.environ.get(GX_SWITCH_ENV, "on").lower() in ("off", "0", "false", "no"):
+        return [], None
+    try:
+        module = importlib.import_module(QUALITY_MODULE)
+    except ImportError:
+        return [], None
+    return list(getattr(module, "SUITES", [])), getattr(module, "run_suite", None)
+
+
+def target_asset_key(target: str, model_keys: Mapping[str, AssetKey]) -> AssetKey | None:
+    """``source:<schema>.<table>`` or ``model:<name>`` -> the asset the suite guards.
+
+    None when the target is not (yet) in the project: a suite for a mart that is not
+    built yet must not stop the whole code location from loading.
+    """
+    kind, _, name = target.partition(":")
+    if kind == "source":
+        schema, _, table = name.partition(".")
+        key = AssetKey([schema, table])
+        return key if key in RAW_ASSET_KEYS else None
+    if kind == "model":
+        return model_keys.get(name)
+    return None
+
+
+def _check_name(suite_name: str) -> str:
+    return "gx_" + "".join(c if c.isalnum() or c == "_" else "_" for c in suite_name)
+
+
+def gx_failures(result: Any, asset: str) -> list[CheckFailure]:
+    return [
+        CheckFailure(
+            check=str(f.get("expectation", "?")),
+            asset=asset + (f" column {f['column']}" if f.get("column") else ""),
+            message=str(f.get("message", "")),
+            sample=list(f.get("sample") or [])[:5],
+        )
+        for f in getattr(result, "blocking_failures", []) or []
+    ]
+
+
+def build_quality_checks(model_keys: Mapping[str, AssetKey]) -> list:
+    """One asset check per Great Expectations suite (none when the package is absent)."""
+    suites, run_suite = load_quality_suites()
+    if run_suite is None:
+        return []
+    checks = []
+    for suite in suites:
+        key = target_asset_key(suite.target, model_keys)
+        if key is None:
+            warnings.warn(
+                f"Great Expectations suite {suite.name!r}: target {suite.target!r} is not an "
+                "asset of this project (expected source:<schema>.<table> of the raw contract "
+                "or model:<dbt model name>); the suite is not wired as an asset check.",
+                stacklevel=2,
+            )
+            continue
+        checks.append(_quality_check(suite, key, run_suite))
+    return checks
+
+
+def _quality_check(suite: Any, key: AssetKey, run_suite: Any):
+    blocking = bool(getattr(suite, "blocking", None))
+
+    @asset_check(
+        asset=key,
+        name=_check_name(suite.name),
+        description=f"Great Expectations suite '{suite.name}' on {suite.target}.",
+        blocking=blocking,
+        pool=POOL,
+        metadata={"suite": suite.name, "target": suite.target},
+    )
+    def quality_check(context: AssetCheckExecutionContext) -> AssetCheckResult:
+        result = run_suite(suite.name, paths.working_database())
+        metadata = dict(result.to_metadata())
+        failures = gx_failures(result, key.to_user_string())
+        if failures:
+            report = "\n".join(f.describe() for f in failures)
+            context.log.error(report)
+            metadata["failures"] = MetadataValue.md("```\n" + report + "\n```")
+        warnings = list(getattr(result, "warnings", []) or [])
+        if not result.success:
+            return AssetCheckResult(
+                passed=False, severity=AssetCheckSeverity.ERROR, metadata=metadata
+            )
+        if warnings:
+            return AssetCheckResult(
+                passed=False, severity=AssetCheckSeverity.WARN, metadata=metadata
+            )
+        return AssetCheckResult(passed=True, metadata=metadata)
+
+    return quality_check
+
+
+def build_raw_freshness_checks(manifest: Mapping[str, Any]):
+    """One non-blocking check per raw table: how old is its newest ``_loaded_at``?"""
+    sources = source_props_by_key(manifest)
+    windows = {key: source_freshness_windows(sources.get(key, {})) for key in RAW_ASSET_KEYS}
+    specs = [
+        AssetCheckSpec(
+            name="raw_freshness",
+            asset=key,
+            description=(
+                "Age of the newest _loaded_at against the dbt source freshness "
+                f"(warn after {windows[key][0]}, error after {windows[key][1]})."
+            ),
+        )
+        for key in RAW_ASSET_KEYS
+    ]
+
+    @multi_asset_check(specs=specs, name="raw_freshness", can_subset=True, pool=POOL)
+    def raw_freshness(context: AssetCheckExecutionContext) -> Iterator[AssetCheckResult]:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        database = paths.working_database()
+        con = duckdb.connect(str(database), read_only=True) if database.exists() else None
+        try:
+            for check_key in context.selected_asset_check_keys:
+                key = check_key.asset_key
+                table = contract.table(".".join(key.path))
+                newest = None
+                if con is not None:
+                    try:
+                        newest = con.execute(
+                            f'select max({contract.LOADED_AT}) from {table.schema}."{table.name}"'
+                        ).fetchone()[0]
+                    except duckdb.Error:
+                        newest = None
+                warn_after, error_after = windows[key]
+                if newest is None:
+                    yield AssetCheckResult(
+                        asset_key=key,
+                        check_name="raw_freshness",
+                        passed=False,
+                        severity=AssetCheckSeverity.WARN,
+                        metadata={"newest_loaded_at": "none: the table is empty or missing"},
+                    )
+                    continue
+                age = now - newest
+                stale_error = error_after is not None and age > error_after
+                stale_warn = warn_after is not None and age > warn_after
+                yield AssetCheckResult(
+                    asset_key=key,
+                    check_name="raw_freshness",
+                    passed=not (stale_error or stale_warn),
+                    severity=AssetCheckSeverity.WARN,
+                    metadata={
+                        "newest_loaded_at": newest.isoformat(),
+                        "age_hours": round(age.total_seconds() / 3600, 1),
+                        "state": "error" if stale_error else "warn" if stale_warn else "fresh",
+                    },
+                )
+        finally:
+            if con is not None:
+                con.close()
+
+    return raw_freshness
