@@ -1,0 +1,241 @@
+{{ config(pre_hook=business_time_session()) }}
+{#-
+  One row per ticket × SLA metric instance with its policy, elapsed time and
+  breach instant (spec, "SLA events"). fct_sla_events publishes it.
+
+  Clocks:
+  - first_response: created_at → first agent reply, or the first solve if that
+    came first (a solve ends a running response clock);
+  - next_response: one per wait of int_support__next_response_waits;
+  - resolution: created_at → the last solve if the ticket is solved or closed
+    at the evaluation time (closed without a solve: when it closed), counting
+    only time in new, open and on_hold.
+  Policy: the ticket's priority in force at fulfilled_at (running: at the
+  evaluation time), and the policy target for that priority and metric valid
+  at that instant (several valid: the latest valid_from, then policy_id).
+  A clock without a matching policy has no SLA row.
+
+  breach_at = the instant the elapsed time reaches the target on the policy's
+  clock (business or calendar). For resolution, whose clock pauses, it is the
+  instant the accumulated countable time reaches the target: found in the
+  status span where the running total crosses the target; if it never did
+  before the clock stopped, it is where it would fall had the clock kept
+  running from fulfilled_at (achieved) or from the evaluation time (running,
+  in a countable status); a running clock that is paused (pending) has no
+  breach_at yet (NULL).
+-#}
+with evaluation as (
+    select as_of from {{ ref('int_support__evaluation_time') }}
+),
+
+activity as (
+    select * from {{ ref('int_support__ticket_activity') }}
+),
+
+response_and_resolution_clocks as (
+    select
+        ticket_id,
+        'first_response' as metric,
+        1 as instance_number,
+        schedule_id,
+        created_at as started_at,
+        case
+            when first_reply_at is null then first_solved_at
+            when first_solved_at is null then first_reply_at
+            when first_solved_at < first_reply_at then first_solved_at
+            else first_reply_at
+        end as fulfilled_at,
+        case
+            when first_reply_at is not null and (first_solved_at is null or first_reply_at <= first_solved_at) then 'agent_reply'
+            when first_solved_at is not null then 'solve'
+        end as fulfilled_by,
+        cast(null as bigint) as countable_calendar_seconds,
+        cast(null as bigint) as countable_business_seconds,
+        status_at_as_of
+    from activity
+    union all
+    select
+        ticket_id,
+        'resolution',
+        1,
+        schedule_id,
+        created_at,
+        resolved_at,
+        case when resolved_at is not null then 'solve' end,
+        requester_wait_calendar_seconds,
+        requester_wait_business_seconds,
+        status_at_as_of
+    from activity
+),
+
+wait_clocks as (
+    select
+        w.ticket_id,
+        'next_response' as metric,
+        w.wait_number as instance_number,
+        w.schedule_id,
+        w.started_at,
+        w.ended_at as fulfilled_at,
+        w.ended_by as fulfilled_by,
+        cast(null as bigint) as countable_calendar_seconds,
+        cast(null as bigint) as countable_business_seconds,
+        a.status_at_as_of
+    from {{ ref('int_support__next_response_waits') }} as w
+    inner join activity as a on a.ticket_id = w.ticket_id
+),
+
+clocks as (
+    select * from response_and_resolution_clocks
+    union all
+    select * from wait_clocks
+),
+
+clocks_with_priority as (
+    select
+        clocks.*,
+        coalesce(clocks.fulfilled_at, evaluation.as_of) as policy_lookup_at,
+        coalesce(clocks.fulfilled_at, evaluation.as_of) as counted_until,
+        p.priority as priority_at_lookup
+    from clocks
+    cross join evaluation
+    left join {{ ref('int_support__ticket_priority_spans') }} as p
+        on p.ticket_id = clocks.ticket_id
+        and coalesce(clocks.fulfilled_at, evaluation.as_of) >= p.valid_from
+        and coalesce(clocks.fulfilled_at, evaluation.as_of) < coalesce(p.valid_until, cast('9999-12-31' as timestamp))
+),
+
+policy_matches as (
+    select
+        c.*,
+        pol.policy_id,
+        pol.target_minutes,
+        pol.in_business_hours,
+        row_number() over (
+            partition by c.ticket_id, c.metric, c.instance_number
+            order by pol.valid_from desc, pol.policy_id
+        ) as policy_rank
+    from clocks_with_priority as c
+    inner join {{ ref('stg_helpdesk__sla_policies') }} as pol
+        on pol.priority = c.priority_at_lookup
+        and pol.metric = c.metric
+        and c.policy_lookup_at >= pol.valid_from
+        and c.policy_lookup_at < coalesce(pol.valid_to, cast('9999-12-31' as timestamp))
+),
+
+sla_clocks as (
+    select
+        policy_matches.*,
+        cast(target_minutes * 60 as bigint) as target_seconds
+    from policy_matches
+    where policy_rank = 1
+),
+
+-- elapsed time of each clock on both the calendar and the business clock
+elapsed as (
+    select
+        s.*,
+        case when s.metric = 'resolution' then s.countable_calendar_seconds
+            else cast({{ dbt.datediff('s.started_at', 's.counted_until', 'second') }} as bigint)
+        end as elapsed_calendar_seconds,
+        case
+            when s.schedule_id is null then null
+            when s.metric = 'resolution' then s.countable_business_seconds
+            else cast({{ business_seconds_at('cal_end', 's.counted_until') }} - {{ business_seconds_at('cal_start', 's.started_at') }} as bigint)
+        end as elapsed_business_seconds
+    from sla_clocks as s
+    {{ business_calendar_lookup('cal_start', 's.schedule_id', 's.started_at') }}
+    {{ business_calendar_lookup('cal_end', 's.schedule_id', 's.counted_until') }}
+),
+
+-- resolution: the countable status span in which the running total crosses the target
+countable_spans as (
+    select
+        ticket_id,
+        started_at,
+        calendar_seconds,
+        business_seconds,
+        coalesce(sum(calendar_seconds) over running_total, 0) as calendar_seconds_before,
+        coalesce(sum(business_seconds) over running_total, 0) as business_seconds_before
+    from {{ ref('int_support__ticket_status_spans') }}
+    where counts_for_requester_wait
+    window running_total as (partition by ticket_id order by started_at rows between unbounded preceding and 1 preceding)
+),
+
+resolution_crossings as (
+    select
+        e.ticket_id,
+        'resolution' as metric,
+        min(sp.started_at) as crossing_span_started_at,
+        min(e.target_seconds - case when e.in_business_hours then sp.business_seconds_before else sp.calendar_seconds_before end) as remaining_seconds
+    from elapsed as e
+    inner join countable_spans as sp
+        on sp.ticket_id = e.ticket_id
+    where e.metric = 'resolution'
+        and case when e.in_business_hours then sp.business_seconds_before else sp.calendar_seconds_before end < e.target_seconds
+        and e.target_seconds <= case when e.in_business_hours
+            then sp.business_seconds_before + sp.business_seconds
+            else sp.calendar_seconds_before + sp.calendar_seconds end
+    group by e.ticket_id
+),
+
+with_elapsed as (
+    select
+        e.*,
+        case when e.in_business_hours then e.elapsed_business_seconds else e.elapsed_calendar_seconds end as elapsed_seconds
+    from elapsed as e
+),
+
+-- where breach_at is measured from, and how much clock time remains from there
+breach_anchors as (
+    select
+        w.*,
+        case
+            when w.metric <> 'resolution' then w.started_at
+            when x.ticket_id is not null then x.crossing_span_started_at
+            when w.fulfilled_at is not null then w.fulfilled_at
+            when w.status_at_as_of in ('new', 'open', 'on_hold') then w.counted_until
+        end as breach_anchor_at,
+        case
+            when w.metric <> 'resolution' then w.target_seconds
+            when x.ticket_id is not null then x.remaining_seconds
+            else w.target_seconds - w.elapsed_seconds
+        end as breach_remaining_seconds
+    from with_elapsed as w
+    -- join on metric too: a condition on the left side only would make DuckDB nest loops
+    left join resolution_crossings as x
+        on x.ticket_id = w.ticket_id
+        and x.metric = w.metric
+),
+
+anchored as (
+    select
+        b.*,
+        {{ business_seconds_at('cal_anchor', 'b.breach_anchor_at') }} + b.breach_remaining_seconds as breach_business_cumulative
+    from breach_anchors as b
+    {{ business_calendar_lookup('cal_anchor', 'b.schedule_id', 'b.breach_anchor_at') }}
+)
+
+select
+    a.ticket_id,
+    a.metric,
+    a.instance_number,
+    a.policy_id,
+    a.priority_at_lookup as priority,
+    a.in_business_hours,
+    a.target_minutes,
+    a.target_seconds,
+    a.started_at,
+    a.fulfilled_at,
+    a.fulfilled_by,
+    a.counted_until,
+    a.elapsed_seconds,
+    a.elapsed_calendar_seconds,
+    a.elapsed_business_seconds,
+    case
+        when a.breach_anchor_at is null then null
+        when a.in_business_hours then {{ business_instant_at('cal_target', 'a.breach_business_cumulative') }}
+        else {{ dbt.dateadd('second', 'a.breach_remaining_seconds', 'a.breach_anchor_at') }}
+    end as breach_at,
+    a.schedule_id
+from anchored as a
+{{ business_target_lookup('cal_target', 'a.schedule_id', 'a.breach_business_cumulative') }}

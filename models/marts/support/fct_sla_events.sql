@@ -1,0 +1,45 @@
+{#- One row per ticket × SLA metric instance; see fct_sla_events.yml. -#}
+with evaluation as (
+    select as_of from {{ ref('int_support__evaluation_time') }}
+),
+
+clocks as (
+    select * from {{ ref('int_support__sla_clocks') }}
+),
+
+statused as (
+    select
+        clocks.*,
+        case
+            when elapsed_seconds is null then null
+            when fulfilled_at is not null and elapsed_seconds > target_seconds then 'breached'
+            when fulfilled_at is not null then 'achieved'
+            when elapsed_seconds > target_seconds then 'running_breached'
+            else 'running'
+        end as sla_status
+    from clocks
+)
+
+select
+    s.ticket_id || ':' || s.metric || ':' || cast(s.instance_number as varchar) as sla_event_id,
+    s.ticket_id,
+    s.metric,
+    cast(s.instance_number as bigint) as instance_number,
+    s.policy_id,
+    s.priority,
+    s.in_business_hours,
+    cast(s.target_minutes as bigint) as target_minutes,
+    s.started_at,
+    s.fulfilled_at,
+    s.fulfilled_by,
+    s.elapsed_seconds / 60.0 as elapsed_minutes,
+    s.elapsed_calendar_seconds / 60.0 as elapsed_minutes_calendar,
+    s.elapsed_business_seconds / 60.0 as elapsed_minutes_business,
+    s.breach_at,
+    s.sla_status in ('breached', 'running_breached') as is_breached,
+    s.sla_status,
+    s.sla_status in ('running', 'running_breached') as is_running,
+    s.schedule_id,
+    evaluation.as_of as evaluated_at
+from statused as s
+cross join evaluation

@@ -1,0 +1,13 @@
+{#- Landed raw_helpdesk.groups rows that staging does not keep: one row each, with the reason code. -#}
+with audited as (
+    select * from {{ ref('stg_helpdesk__groups_audit') }}
+)
+
+select
+    'groups' as source_table,
+    coalesce(cast(group_name as {{ dbt.type_string() }}), '<null>') as record_key,
+    cast(null as {{ dbt.type_string() }}) as ticket_id,
+    _loaded_at as loaded_at,
+    quarantine_reason
+from audited
+where quarantine_reason is not null

@@ -1,0 +1,13 @@
+{#- Landed raw_helpdesk.ticket_field_history rows that staging does not keep: one row each, with the reason code. -#}
+with audited as (
+    select * from {{ ref('stg_helpdesk__ticket_field_history_audit') }}
+)
+
+select
+    'ticket_field_history' as source_table,
+    coalesce(cast(ticket_id as {{ dbt.type_string() }}), '<null>') || '|' || coalesce(cast(_field_name_raw as {{ dbt.type_string() }}), '<null>') || '|' || coalesce(cast(updated_at as {{ dbt.type_string() }}), '<null>') as record_key,
+    ticket_id as ticket_id,
+    _loaded_at as loaded_at,
+    quarantine_reason
+from audited
+where quarantine_reason is not null

@@ -1,0 +1,13 @@
+{#- Landed raw_helpdesk.users rows that staging does not keep: one row each, with the reason code. -#}
+with audited as (
+    select * from {{ ref('stg_helpdesk__users_audit') }}
+)
+
+select
+    'users' as source_table,
+    coalesce(cast(user_id as {{ dbt.type_string() }}), '<null>') as record_key,
+    cast(null as {{ dbt.type_string() }}) as ticket_id,
+    _loaded_at as loaded_at,
+    quarantine_reason
+from audited
+where quarantine_reason is not null

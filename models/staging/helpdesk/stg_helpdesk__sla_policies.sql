@@ -1,0 +1,16 @@
+{#- Staged sla_policies: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__sla_policies. A view over stg_helpdesk__sla_policies_audit. -#}
+with audited as (
+    select * from {{ ref('stg_helpdesk__sla_policies_audit') }}
+)
+
+select
+    policy_id,
+    priority,
+    metric,
+    target_minutes,
+    in_business_hours,
+    valid_from,
+    valid_to,
+    _loaded_at as loaded_at
+from audited
+where quarantine_reason is null
