@@ -4,6 +4,7 @@
     warehouse load data/generated/demo-42        load a folder into the raw schemas
     warehouse build                              run the pipeline (dbt build)
     warehouse summary                            print the headline numbers
+    warehouse check                              run the data-quality suites (Great Expectations)
     warehouse demo                               all four, on the demo dataset
 
 Every subcommand explains itself with ``--help``.
@@ -24,7 +25,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if args.size not in SIZES:
         print(f"unknown size {args.size!r}; choose one of {', '.join(SIZES)}", file=sys.stderr)
         return 2
-    out = Path(args.out) if args.out else paths.data_dir() / "generated" / f"{args.size}-{args.seed}"
+    default_out = paths.data_dir() / "generated" / f"{args.size}-{args.seed}"
+    out = Path(args.out) if args.out else default_out
     report = generate(size=args.size, seed=args.seed, out=out, defect_rate=args.defect_rate)
     print(report.summary())
     return 0
@@ -53,8 +55,38 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_summary(args: argparse.Namespace) -> int:
     from support_success.summary import print_summary
 
-    print_summary(Path(args.database) if args.database else paths.working_database())
+    print_summary(Path(args.database) if args.database else None)
     return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from support_success.quality import append_results, run_all, write_data_docs
+
+    database = Path(args.database) if args.database else paths.working_database()
+    if not database.exists():
+        print(f"no warehouse at {database}: run `warehouse load` first", file=sys.stderr)
+        return 2
+    targets = args.target or None
+    results = run_all(database, targets=targets, layer=args.layer)
+    if not results:
+        print(f"no suite guards {', '.join(targets or [])}; see docs/data-quality.md",
+              file=sys.stderr)
+        return 2
+    for result in results:
+        print(result.summary_line())
+        for failure in result.blocking_failures:
+            print(f"    BLOCKING {failure['expectation']}: {failure['message']}")
+        if args.verbose:
+            for warning in result.warnings:
+                print(f"    warning  {warning['expectation']}: {warning['message']}")
+    index = write_data_docs(results, args.docs)
+    if not args.no_record:
+        append_results(results, database)
+    blocking = sum(len(r.blocking_failures) for r in results)
+    warnings = sum(len(r.warnings) for r in results)
+    print(f"{len(results)} suites: {blocking} blocking failure(s), {warnings} warning(s)")
+    print(f"Data Docs: {index}")
+    return 1 if blocking else 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -68,7 +100,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(load_folder(paths.working_database(), out, mode="replace").summary())
     if not run_pipeline(full_refresh=True):
         return 1
-    print_summary(paths.working_database())
+    print_summary()
     return 0
 
 
@@ -135,8 +167,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the headline numbers of the warehouse",
         description="Print tickets, SLA attainment, median first response, MRR and NRR.",
     )
-    summary.add_argument("--database", help="DuckDB file (default $WAREHOUSE_DUCKDB_PATH)")
+    summary.add_argument(
+        "--database", help="DuckDB file (default: the published warehouse, else the working one)"
+    )
     summary.set_defaults(func=_cmd_summary)
+
+    check = sub.add_parser(
+        "check",
+        help="run the Great Expectations data-quality suites against the warehouse",
+        description=(
+            "Validate raw tables (landing contract) and marts (sanity, reconciliation) with "
+            "Great Expectations, write Data Docs and append the results to "
+            "quality.validation_results. Exit 1 on any blocking failure. Run it when no "
+            "other process writes the warehouse (DuckDB: one writer or many readers)."
+        ),
+    )
+    check.add_argument("--database", help="DuckDB file (default $WAREHOUSE_DUCKDB_PATH)")
+    check.add_argument(
+        "--target",
+        action="append",
+        help="only this suite or target, e.g. source:raw_helpdesk.tickets or "
+        "model:fct_tickets (repeatable)",
+    )
+    check.add_argument("--layer", choices=("raw", "mart"), help="only raw or only mart suites")
+    check.add_argument("--docs", help="Data Docs folder (default $WAREHOUSE_HOME/data_docs)")
+    check.add_argument(
+        "--no-record", action="store_true", help="do not append results to the warehouse"
+    )
+    check.add_argument("-v", "--verbose", action="store_true", help="print warnings too")
+    check.set_defaults(func=_cmd_check)
 
     demo = sub.add_parser(
         "demo",

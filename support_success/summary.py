@@ -1,4 +1,8 @@
-"""The short printed summary that ends `make run`: headline numbers and where to look next."""
+"""The short printed summary that ends `make run`: headline numbers and where to look next.
+
+It reads the published warehouse (what BI sees) when there is one, else the
+working warehouse, through a read-only connection.
+"""
 
 from __future__ import annotations
 
@@ -6,48 +10,77 @@ from pathlib import Path
 
 import duckdb
 
-# (label, SQL returning one value, format). A mart that is not built yet shows "not built".
-HEADLINES: list[tuple[str, str, str]] = []
+from support_success import paths
+
+# (label, SQL returning one value, format of the value). Every mart lives in schema `marts`.
+HEADLINES: list[tuple[str, str, str]] = [
+    ("tickets (excluding deleted and merged)", "select count(*) from marts.fct_tickets", ",d"),
+    (
+        "SLA attainment (all metrics)",
+        "select sum(case when sla_status = 'achieved' then 1 else 0 end)::double"
+        " / nullif(sum(case when sla_status in ('achieved', 'breached', 'running_breached')"
+        " then 1 else 0 end), 0) from marts.fct_sla_events",
+        ".1%",
+    ),
+    (
+        "median first response (business minutes)",
+        "select median(first_response_minutes_business) from marts.fct_tickets",
+        ",.0f",
+    ),
+    (
+        "MRR, latest month (reporting currency)",
+        "select sum(mrr) from marts.fct_mrr_monthly"
+        " where month_start = (select max(month_start) from marts.fct_mrr_monthly)",
+        ",.2f",
+    ),
+    (
+        "NRR, latest month vs. the month before",
+        "select nrr_1m from marts.agg_retention_monthly where segment = 'all'"
+        " and month_start = (select max(month_start) from marts.agg_retention_monthly)",
+        ".1%",
+    ),
+    (
+        "NRR, trailing twelve months",
+        "select nrr_12m from marts.agg_retention_monthly where segment = 'all'"
+        " and month_start = (select max(month_start) from marts.agg_retention_monthly)",
+        ".1%",
+    ),
+]
 
 
-def _relation_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
+def _database_to_read(database: Path | None) -> Path:
+    if database is not None:
+        return database
+    published = paths.published_database()
+    return published if published.exists() else paths.working_database()
 
 
 def headline_numbers(database: Path) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     con = duckdb.connect(str(database), read_only=True)
     try:
-        for schema, table in (
-            ("raw_helpdesk", "tickets"),
-            ("raw_billing", "customers"),
-        ):
-            if _relation_exists(con, schema, table):
-                n = con.execute(f"select count(*) from {schema}.{table}").fetchone()[0]
-                rows.append((f"raw {schema}.{table}", f"{n:,} rows"))
         for label, sql, fmt in HEADLINES:
             try:
                 value = con.execute(sql).fetchone()[0]
-                rows.append((label, "n/a" if value is None else format(value, fmt)))
             except duckdb.CatalogException:
                 rows.append((label, "not built"))
+                continue
+            rows.append((label, "n/a" if value is None else format(value, fmt)))
     finally:
         con.close()
     return rows
 
 
-def print_summary(database: Path) -> None:
+def print_summary(database: Path | None = None) -> None:
+    source = _database_to_read(database)
     print()
-    print(f"Warehouse: {database}")
-    for label, value in headline_numbers(database):
-        print(f"  {label:<40} {value}")
+    print(f"Headline numbers from {source}")
+    for label, value in headline_numbers(source):
+        print(f"  {label:<44} {value}")
     print()
     print("Where to look next:")
-    print(f"  query it:   duckdb -readonly {database}")
-    print("  models:     models/marts/ (what BI reads), docs/DECISIONLOG.md (definitions)")
+    print(f"  BI tools:     point them at {paths.published_database()} (read-only)")
+    print("  Dagster UI:   DAGSTER_HOME=$PWD/.dagster_home .venv/bin/dagster dev")
+    print("                then http://127.0.0.1:3000 (asset graph, checks, schedules)")
+    print(f"  data quality: {paths.warehouse_home() / 'data_docs' / 'index.html'}")
+    print("  definitions:  docs/DECISIONLOG.md and ../shared/spec/metrics.md")
