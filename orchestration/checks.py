@@ -8,6 +8,11 @@
 * ``raw_freshness`` checks ``max(_loaded_at)`` of every raw table against the
   ``warn_after`` / ``error_after`` its dbt source declares (warning only: stale
   data is worth knowing about, not a reason to withhold a refresh).
+
+Every suite's result is also recorded as it finishes: appended to
+``quality.validation_results`` in the working warehouse (one short write
+connection; the jobs run one step at a time) and written to the Data Docs
+folder, whose index lists every suite the run has validated so far.
 """
 
 import importlib
@@ -48,6 +53,29 @@ def load_quality_suites() -> tuple[list[Any], Any]:
     except ImportError:
         return [], None
     return list(getattr(module, "SUITES", [])), getattr(module, "run_suite", None)
+
+
+# Results of the suites validated so far in this process, per run: the Data Docs index
+# lists them all (jobs run on the in-process executor, so one run is one process).
+_RESULTS_BY_RUN: dict[str, list[Any]] = {}
+
+
+def record_quality_result(context: AssetCheckExecutionContext, result: Any) -> None:
+    """Append ``result`` to the results table and refresh the Data Docs of this run.
+
+    Recording is bookkeeping: when it fails (say, another process holds the
+    warehouse's write lock) the check's own verdict stands and a warning is logged.
+    """
+    from support_success.quality import append_results, write_data_docs
+
+    run_results = _RESULTS_BY_RUN.setdefault(context.run.run_id, [])
+    run_results.append(result)
+    try:
+        append_results([result], paths.working_database(), run_id=context.run.run_id)
+        index = write_data_docs(run_results)
+        context.log.info(f"Data Docs: {index}")
+    except Exception as exc:  # noqa: BLE001 - never let bookkeeping decide a check
+        context.log.warning(f"could not record the result of {result.suite}: {exc}")
 
 
 def target_asset_key(target: str, model_keys: Mapping[str, AssetKey]) -> AssetKey | None:
@@ -115,6 +143,7 @@ def _quality_check(suite: Any, key: AssetKey, run_suite: Any):
     )
     def quality_check(context: AssetCheckExecutionContext) -> AssetCheckResult:
         result = run_suite(suite.name, paths.working_database())
+        record_quality_result(context, result)
         metadata = dict(result.to_metadata())
         failures = gx_failures(result, key.to_user_string())
         if failures:

@@ -55,6 +55,19 @@ def test_full_materialization_on_demo_data_publishes_every_mart(
             ).fetchall()
         }
         assert schemas == {"marts", "publication"}
+        # every Great Expectations suite was recorded for trending and rendered as Data Docs
+        from support_success.quality import SUITES
+
+        recorded_suites = {
+            r[0]
+            for r in working.execute(
+                "select distinct suite from quality.validation_results where run_id = ?",
+                [outcome.run_id],
+            ).fetchall()
+        }
+        assert recorded_suites == {suite.name for suite in SUITES}
+        index = (home / "data_docs" / "index.html").read_text()
+        assert all(suite.name in index for suite in SUITES)
     finally:
         working.close()
         published.close()
