@@ -16,9 +16,13 @@ import pytest
 DEMO_SEED = 42
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def session_home(tmp_path_factory) -> Path:
-    """A private WAREHOUSE_HOME and dbt target folder for the whole session."""
+    """A private WAREHOUSE_HOME and dbt target folder for the whole session.
+
+    Autouse, so it is set before any test's ``monkeypatch`` records the environment:
+    otherwise a test's teardown could restore these variables to "unset".
+    """
     home = tmp_path_factory.mktemp("warehouse_home")
     os.environ["WAREHOUSE_HOME"] = str(home)
     os.environ["WAREHOUSE_DUCKDB_PATH"] = str(home / "warehouse.duckdb")

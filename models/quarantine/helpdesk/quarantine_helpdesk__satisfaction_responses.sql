@@ -1,6 +1,6 @@
 {#- Landed raw_helpdesk.satisfaction_responses rows that staging does not keep: one row each, with the reason code. -#}
 with audited as (
-    select * from {{ ref('stg_helpdesk__satisfaction_responses_audit') }}
+    select * from {{ ref('audit_helpdesk__satisfaction_responses') }}
 )
 
 select

@@ -1,6 +1,6 @@
 {#- Landed raw_helpdesk.sla_policies rows that staging does not keep: one row each, with the reason code. -#}
 with audited as (
-    select * from {{ ref('stg_helpdesk__sla_policies_audit') }}
+    select * from {{ ref('audit_helpdesk__sla_policies') }}
 )
 
 select

@@ -1,6 +1,6 @@
 {#- Landed raw_helpdesk.ticket_comments rows that staging does not keep: one row each, with the reason code. -#}
 with audited as (
-    select * from {{ ref('stg_helpdesk__ticket_comments_audit') }}
+    select * from {{ ref('audit_helpdesk__ticket_comments') }}
 )
 
 select

@@ -1,6 +1,6 @@
-{#- Staged groups: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__groups. A view over stg_helpdesk__groups_audit. -#}
+{#- Staged groups: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__groups. A view over audit_helpdesk__groups. -#}
 with audited as (
-    select * from {{ ref('stg_helpdesk__groups_audit') }}
+    select * from {{ ref('audit_helpdesk__groups') }}
 )
 
 select

@@ -1,6 +1,6 @@
-{#- Staged satisfaction_responses: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__satisfaction_responses. A view over stg_helpdesk__satisfaction_responses_audit. -#}
+{#- Staged satisfaction_responses: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__satisfaction_responses. A view over audit_helpdesk__satisfaction_responses. -#}
 with audited as (
-    select * from {{ ref('stg_helpdesk__satisfaction_responses_audit') }}
+    select * from {{ ref('audit_helpdesk__satisfaction_responses') }}
 )
 
 select

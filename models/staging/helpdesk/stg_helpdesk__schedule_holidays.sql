@@ -1,6 +1,6 @@
-{#- Staged schedule_holidays: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__schedule_holidays. A view over stg_helpdesk__schedule_holidays_audit. -#}
+{#- Staged schedule_holidays: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__schedule_holidays. A view over audit_helpdesk__schedule_holidays. -#}
 with audited as (
-    select * from {{ ref('stg_helpdesk__schedule_holidays_audit') }}
+    select * from {{ ref('audit_helpdesk__schedule_holidays') }}
 )
 
 select

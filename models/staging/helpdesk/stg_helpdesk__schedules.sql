@@ -1,6 +1,6 @@
-{#- Staged schedules: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__schedules. A view over stg_helpdesk__schedules_audit. -#}
+{#- Staged schedules: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__schedules. A view over audit_helpdesk__schedules. -#}
 with audited as (
-    select * from {{ ref('stg_helpdesk__schedules_audit') }}
+    select * from {{ ref('audit_helpdesk__schedules') }}
 )
 
 select

@@ -1,6 +1,6 @@
-{#- Staged sla_policies: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__sla_policies. A view over stg_helpdesk__sla_policies_audit. -#}
+{#- Staged sla_policies: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__sla_policies. A view over audit_helpdesk__sla_policies. -#}
 with audited as (
-    select * from {{ ref('stg_helpdesk__sla_policies_audit') }}
+    select * from {{ ref('audit_helpdesk__sla_policies') }}
 )
 
 select

@@ -1,6 +1,6 @@
-{#- Staged ticket_comments: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__ticket_comments. A view over stg_helpdesk__ticket_comments_audit. -#}
+{#- Staged ticket_comments: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__ticket_comments. A view over audit_helpdesk__ticket_comments. -#}
 with audited as (
-    select * from {{ ref('stg_helpdesk__ticket_comments_audit') }}
+    select * from {{ ref('audit_helpdesk__ticket_comments') }}
 )
 
 select

@@ -1,6 +1,6 @@
-{#- Staged ticket_field_history: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__ticket_field_history. A view over stg_helpdesk__ticket_field_history_audit. -#}
+{#- Staged ticket_field_history: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__ticket_field_history. A view over audit_helpdesk__ticket_field_history. -#}
 with audited as (
-    select * from {{ ref('stg_helpdesk__ticket_field_history_audit') }}
+    select * from {{ ref('audit_helpdesk__ticket_field_history') }}
 )
 
 select

@@ -1,6 +1,6 @@
-{#- Staged tickets: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__tickets. A view over stg_helpdesk__tickets_audit. -#}
+{#- Staged tickets: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__tickets. A view over audit_helpdesk__tickets. -#}
 with audited as (
-    select * from {{ ref('stg_helpdesk__tickets_audit') }}
+    select * from {{ ref('audit_helpdesk__tickets') }}
 )
 
 select

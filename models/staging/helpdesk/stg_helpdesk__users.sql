@@ -1,6 +1,6 @@
-{#- Staged users: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__users. A view over stg_helpdesk__users_audit. -#}
+{#- Staged users: renamed, cast, enums canonical, newest landing per key; bad rows are in quarantine_helpdesk__users. A view over audit_helpdesk__users. -#}
 with audited as (
-    select * from {{ ref('stg_helpdesk__users_audit') }}
+    select * from {{ ref('audit_helpdesk__users') }}
 )
 
 select
