@@ -18,7 +18,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from orchestration.checks import build_quality_checks, build_raw_freshness_checks
 from orchestration.dbt_assets import build_warehouse_dbt_assets
 from orchestration.jobs import LOAD_AND_REFRESH, build_jobs
-from orchestration.project import dbt_executable, ensure_manifest, warehouse_dbt_project
+from orchestration.project import dbt_executable, ensure_manifest, make_dbt_project
 from orchestration.published_asset import build_published_warehouse, published_nodes
 from orchestration.raw_assets import build_load_raw_files
 from orchestration.schedules import build_schedules
@@ -45,7 +45,9 @@ def build_definitions(
     ``dbt_select`` adds a ``selected_refresh`` job building only those dbt nodes
     (``warehouse build --select``).
     """
-    project = project or warehouse_dbt_project
+    # Made now, not at import: the target folder follows $DBT_TARGET_PATH as it is when
+    # the definitions are built (tests and `warehouse build` set it after importing).
+    project = project or make_dbt_project()
     manifest = attach_multi_parent_tests(json.loads(ensure_manifest(project).read_text()))
     translator = WarehouseTranslator()
     dbt_assets_def = build_warehouse_dbt_assets(project, translator, manifest)

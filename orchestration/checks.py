@@ -66,8 +66,10 @@ def record_quality_result(context: AssetCheckExecutionContext, result: Any) -> N
     Recording is bookkeeping: when it fails (say, another process holds the
     warehouse's write lock) the check's own verdict stands and a warning is logged.
     """
-    from support_success.quality import append_results, write_data_docs
+    from support_success.quality import SuiteResult, append_results, write_data_docs
 
+    if not isinstance(result, SuiteResult):
+        return  # not a result of this project's suites (a test's stand-in): nothing to record
     run_results = _RESULTS_BY_RUN.setdefault(context.run.run_id, [])
     run_results.append(result)
     try:
