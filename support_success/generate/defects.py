@@ -230,8 +230,11 @@ KINDS: tuple[Kind, ...] = (
             "account_id": "'cus_8' || lpad(cast(p.i as varchar), 5, '0')",
         },
         "'survey answer of account ' || account_id || ', which does not exist'",
-        QUARANTINE,
-        "unknown_account",
+        # Helpdesk data stands on its own: a survey answer of an account billing does not
+        # know is still an answer (NPS counts every response), like a ticket of such an
+        # account (docs/decisionlog/support.md, "Accounts unknown to billing").
+        KEEP,
+        "kept: account unknown to billing",
     ),
     # ------------------------------------------------------------ unknown enum values
     Kind(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,13 +45,25 @@ def demo_raw_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def built_warehouse(session_home, demo_raw_dir) -> Path:
-    """The demo dataset loaded and built with `dbt build` (models, unit and data tests)."""
+    """The demo dataset loaded and built with `dbt build` (models, unit and data tests).
+
+    dbt runs in its own process, as a user's `dbt build` would: dbt-duckdb keeps its
+    connection open for the life of the process, which would stop tests reading the file.
+    """
+    from support_success import paths
     from support_success.loader import load_folder
-    from support_success.pipeline import run_dbt
+    from support_success.pipeline import dbt_args
 
     database = Path(os.environ["WAREHOUSE_DUCKDB_PATH"])
     load_folder(database, demo_raw_dir, mode="replace")
-    assert run_dbt("build", "--full-refresh"), "dbt build failed on the demo dataset: see log above"
+    dbt = Path(sys.executable).parent / "dbt"
+    completed = subprocess.run(
+        [str(dbt), *dbt_args("build", "--full-refresh")],
+        env=paths.dbt_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 0, f"dbt build failed on the demo dataset:\n{completed.stdout}"
     return database
 
 
