@@ -6,12 +6,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint format clean help
+.PHONY: run test setup lint format clean help browser dashboard docs benchmark
+
+SIZE ?= m
 
 help:
 	@echo "make run    - set up, generate demo data, load, build, print the summary"
 	@echo "make test   - lint, pytest and dbt unit + data tests (what CI runs)"
 	@echo "make setup  - create .venv and install pinned dependencies"
+	@echo "make dashboard  - open the BI dashboard on the published warehouse (http://localhost:8501)"
+	@echo "make docs   - build the static dbt docs site (.warehouse/docs/index.html)"
+	@echo "make benchmark SIZE=s|m|l - generate, load, build, check, refresh and print timings"
 	@echo "make clean  - remove generated files (.warehouse, data, target)"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -25,9 +30,22 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/warehouse demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check support_success orchestration tests
 	$(BIN)/python -m pytest
+
+# Debian's Chromium for the dashboard's browser test (installed when missing and allowed).
+browser:
+	bash scripts/ensure-chromium.sh
+
+dashboard: $(STAMP)
+	$(BIN)/warehouse dashboard
+
+docs: $(STAMP)
+	$(BIN)/warehouse docs
+
+benchmark: $(STAMP)
+	$(BIN)/warehouse benchmark --size $(SIZE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check support_success orchestration tests
