@@ -45,6 +45,54 @@ def _q(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def _between(
+    suite: Suite,
+    name: str,
+    rule: str,
+    column: str,
+    *,
+    severity=BLOCKING,
+    frame: str = ROWS,
+    columns: tuple[str, ...] | None = None,
+    explain: str | None = None,
+    counts: tuple[str, str] | None = None,
+    mostly: float | None = None,
+    **bounds,
+) -> None:
+    """Add the most common check: ``column`` of ``frame`` lies within ``bounds``
+    (``min_value``, ``max_value``, ``strict_min``, ``row_condition``...). On the row frame
+    the check reads ``column`` itself unless ``columns`` says otherwise."""
+    if columns is None:
+        columns = (column,) if frame == ROWS else ()
+    suite.add(
+        Check(
+            name,
+            rule,
+            severity,
+            make(
+                gxe.ExpectColumnValuesToBeBetween, severity, mostly=mostly, column=column, **bounds
+            ),
+            frame=frame,
+            columns=columns,
+            explain=explain,
+            counts=counts,
+        )
+    )
+
+
+def _in_scale(suite: Suite, scales: dict[str, tuple[int, int]]) -> None:
+    """Survey scores and indices within their scale (blocking)."""
+    for column, (lo, hi) in scales.items():
+        _between(
+            suite,
+            f"{column}_in_scale",
+            f"{column} is between {lo} and {hi}",
+            column,
+            min_value=lo,
+            max_value=hi,
+        )
+
+
 def rate_columns(columns: dict[str, str]) -> list[str]:
     """Fractional columns whose name says they are a rate (a share between 0 and 1).
 
@@ -80,15 +128,14 @@ def _mart(name: str, description: str, key: tuple[str, ...], reads: tuple[str, .
             frame=COLUMNS,
         )
     )
-    suite.add(
-        Check(
-            "not_empty",
-            "the mart has at least one row",
-            BLOCKING,
-            make(gxe.ExpectColumnValuesToBeBetween, BLOCKING, column="row_count", min_value=1),
-            frame="row_count",
-            explain="the mart has no rows",
-        )
+    _between(
+        suite,
+        "not_empty",
+        "the mart has at least one row",
+        "row_count",
+        min_value=1,
+        frame="row_count",
+        explain="the mart has no rows",
     )
     suite.add_frame(
         SqlFrame("row_count", lambda ctx: f"select count(*) as row_count from {ctx.relation}")
@@ -118,18 +165,15 @@ def _add_rates_check(suite: Suite) -> None:
             skip_reason=lambda ctx: "no rate column found",
         )
     )
-    suite.add(
-        Check(
-            "rates_within_0_1",
-            "every rate column (named *_rate, *attainment*, *_share, *retention*) is within [0, 1]",
-            BLOCKING,
-            make(
-                gxe.ExpectColumnValuesToBeBetween, BLOCKING, column="out_of_range_rows", max_value=0
-            ),
-            frame="rates",
-            explain="{rate_column} has {out_of_range_rows:,} of {checked_rows:,} values "
-            "outside [0, 1] (min {min_value}, max {max_value})",
-        )
+    _between(
+        suite,
+        "rates_within_0_1",
+        "every rate column (named *_rate, *attainment*, *_share, *retention*) is within [0, 1]",
+        "out_of_range_rows",
+        max_value=0,
+        frame="rates",
+        explain="{rate_column} has {out_of_range_rows:,} of {checked_rows:,} values "
+        "outside [0, 1] (min {min_value}, max {max_value})",
     )
 
 
@@ -146,32 +190,29 @@ def _not_in_future(suite: Suite, column: str) -> None:
             from {ctx.relation}"""
 
     suite.add_frame(SqlFrame(f"future__{column}", sql))
-    suite.add(
-        Check(
-            f"{column}_not_in_future",
-            f"no {column} is later than the validation instant",
-            BLOCKING,
-            make(gxe.ExpectColumnValuesToBeBetween, BLOCKING, column="future_rows", max_value=0),
-            frame=f"future__{column}",
-            columns=(column,),
-            explain="{future_rows:,} of {checked_rows:,} rows are dated after the validation "
-            "instant, up to {latest}",
-            counts=("future_rows", "checked_rows"),
-        )
+    _between(
+        suite,
+        f"{column}_not_in_future",
+        f"no {column} is later than the validation instant",
+        "future_rows",
+        max_value=0,
+        frame=f"future__{column}",
+        columns=(column,),
+        explain="{future_rows:,} of {checked_rows:,} rows are dated after the validation "
+        "instant, up to {latest}",
+        counts=("future_rows", "checked_rows"),
     )
 
 
 def _non_negative(suite: Suite, columns: tuple[str, ...], severity=BLOCKING) -> None:
     for column in columns:
-        suite.add(
-            Check(
-                f"{column}_not_negative",
-                f"{column} is not negative",
-                severity,
-                make(gxe.ExpectColumnValuesToBeBetween, severity, column=column, min_value=0),
-                frame=ROWS,
-                columns=(column,),
-            )
+        _between(
+            suite,
+            f"{column}_not_negative",
+            f"{column} is not negative",
+            column,
+            severity=severity,
+            min_value=0,
         )
 
 
@@ -212,23 +253,7 @@ def _fct_tickets(settings: Settings) -> Suite:
             )
         )
         _non_negative(suite, (business,))
-    for column, (lo, hi) in (("csat_score", (1, 5)), ("ces_score", (1, 7))):
-        suite.add(
-            Check(
-                f"{column}_in_scale",
-                f"{column} is between {lo} and {hi}",
-                BLOCKING,
-                make(
-                    gxe.ExpectColumnValuesToBeBetween,
-                    BLOCKING,
-                    column=column,
-                    min_value=lo,
-                    max_value=hi,
-                ),
-                frame=ROWS,
-                columns=(column,),
-            )
-        )
+    _in_scale(suite, {"csat_score": (1, 5), "ces_score": (1, 7)})
     _add_rates_check(suite)
     return suite
 
@@ -258,21 +283,13 @@ def _fct_sla_events(settings: Settings) -> Suite:
     )
     _not_in_future(suite, "started_at")
     _non_negative(suite, ("elapsed_minutes",))
-    suite.add(
-        Check(
-            "target_minutes_positive",
-            "target_minutes is greater than 0",
-            BLOCKING,
-            make(
-                gxe.ExpectColumnValuesToBeBetween,
-                BLOCKING,
-                column="target_minutes",
-                min_value=0,
-                strict_min=True,
-            ),
-            frame=ROWS,
-            columns=("target_minutes",),
-        )
+    _between(
+        suite,
+        "target_minutes_positive",
+        "target_minutes is greater than 0",
+        "target_minutes",
+        min_value=0,
+        strict_min=True,
     )
 
     def attainment(ctx: FrameContext) -> str:
@@ -290,22 +307,16 @@ def _fct_sla_events(settings: Settings) -> Suite:
     suite.add_frame(
         SqlFrame("attainment", attainment, index_columns=("metric", "achieved", "judged"))
     )
-    suite.add(
-        Check(
-            "sla_attainment_within_0_1",
-            "SLA attainment per metric (achieved / (achieved + breached + running_breached)) "
-            "is within [0, 1]",
-            BLOCKING,
-            make(
-                gxe.ExpectColumnValuesToBeBetween,
-                BLOCKING,
-                column="sla_attainment",
-                min_value=0,
-                max_value=1,
-            ),
-            frame="attainment",
-            columns=("metric", "sla_status"),
-        )
+    _between(
+        suite,
+        "sla_attainment_within_0_1",
+        "SLA attainment per metric (achieved / (achieved + breached + running_breached)) "
+        "is within [0, 1]",
+        "sla_attainment",
+        min_value=0,
+        max_value=1,
+        frame="attainment",
+        columns=("metric", "sla_status"),
     )
     return suite
 
@@ -322,23 +333,7 @@ def _agg_support_daily(settings: Settings) -> Suite:
     )
     _add_rates_check(suite)
     _not_in_future(suite, day)
-    for column, (lo, hi) in (("ces", (1, 7)), ("nps", (-100, 100))):
-        suite.add(
-            Check(
-                f"{column}_in_scale",
-                f"{column} is between {lo} and {hi}",
-                BLOCKING,
-                make(
-                    gxe.ExpectColumnValuesToBeBetween,
-                    BLOCKING,
-                    column=column,
-                    min_value=lo,
-                    max_value=hi,
-                ),
-                frame=ROWS,
-                columns=(column,),
-            )
-        )
+    _in_scale(suite, {"ces": (1, 7), "nps": (-100, 100)})
     _non_negative(suite, ("tickets_created", "tickets_solved", "backlog_end_of_day"))
 
     def created(ctx: FrameContext) -> str:
@@ -496,23 +491,17 @@ def _add_week_over_week(
             skip_reason=lambda ctx: "no headline metric column found",
         )
     )
-    suite.add(
-        Check(
-            "no_week_over_week_jump",
-            f"headline metrics ({', '.join(metrics)}) change by at most "
-            f"{settings.wow_jump_threshold:.0%} from one full week to the next",
-            WARNING,
-            make(
-                gxe.ExpectColumnValuesToBeBetween,
-                WARNING,
-                column="relative_change",
-                max_value=settings.wow_jump_threshold,
-            ),
-            frame="week_over_week",
-            columns=(day,),
-            explain="{metric} went from {previous_value:,} to {value:,} in the week of "
-            "{week_start}",
-        )
+    _between(
+        suite,
+        "no_week_over_week_jump",
+        f"headline metrics ({', '.join(metrics)}) change by at most "
+        f"{settings.wow_jump_threshold:.0%} from one full week to the next",
+        "relative_change",
+        severity=WARNING,
+        max_value=settings.wow_jump_threshold,
+        frame="week_over_week",
+        columns=(day,),
+        explain="{metric} went from {previous_value:,} to {value:,} in the week of {week_start}",
     )
 
 
@@ -632,26 +621,21 @@ def _fct_mrr_monthly(settings: Settings) -> Suite:
         )
     )
     for severity, mostly in ((WARNING, 1.0), (BLOCKING, settings.mrr_invoice_blocking_mostly)):
-        suite.add(
-            Check(
-                "mrr_reconciles_with_paid_invoices",
-                f"mid-month MRR (mean of opening and closing) is within "
-                f"{settings.mrr_invoice_tolerance:.0%} of the paid invoice amounts (net of "
-                "tax) recognised in the month, multi-month invoices spread over their period"
-                + ("" if mostly == 1.0 else f", in at least {mostly:.0%} of the months"),
-                severity,
-                make(
-                    gxe.ExpectColumnValuesToBeBetween,
-                    severity,
-                    mostly=mostly,
-                    column="relative_difference",
-                    max_value=settings.mrr_invoice_tolerance,
-                ),
-                frame="mrr_vs_invoices",
-                columns=("month_start", "mrr"),
-                explain="month {month_start}: mid-month MRR {mrr:,.2f} vs paid invoices "
-                "recognised {paid_recognised:,.2f}",
-            )
+        _between(
+            suite,
+            "mrr_reconciles_with_paid_invoices",
+            f"mid-month MRR (mean of opening and closing) is within "
+            f"{settings.mrr_invoice_tolerance:.0%} of the paid invoice amounts (net of "
+            "tax) recognised in the month, multi-month invoices spread over their period"
+            + ("" if mostly == 1.0 else f", in at least {mostly:.0%} of the months"),
+            "relative_difference",
+            severity=severity,
+            mostly=mostly,
+            max_value=settings.mrr_invoice_tolerance,
+            frame="mrr_vs_invoices",
+            columns=("month_start", "mrr"),
+            explain="month {month_start}: mid-month MRR {mrr:,.2f} vs paid invoices "
+            "recognised {paid_recognised:,.2f}",
         )
 
     def arr(ctx: FrameContext) -> str:
@@ -661,18 +645,15 @@ def _fct_mrr_monthly(settings: Settings) -> Suite:
             from {ctx.relation}"""
 
     suite.add_frame(SqlFrame("arr", arr, index_columns=("checked_rows",)))
-    suite.add(
-        Check(
-            "arr_is_twelve_mrr",
-            "arr equals 12 x mrr (to the cent)",
-            BLOCKING,
-            make(
-                gxe.ExpectColumnValuesToBeBetween, BLOCKING, column="mismatched_rows", max_value=0
-            ),
-            frame="arr",
-            columns=("mrr", "arr"),
-            explain="{mismatched_rows:,} of {checked_rows:,} rows have arr != 12 x mrr",
-        )
+    _between(
+        suite,
+        "arr_is_twelve_mrr",
+        "arr equals 12 x mrr (to the cent)",
+        "mismatched_rows",
+        max_value=0,
+        frame="arr",
+        columns=("mrr", "arr"),
+        explain="{mismatched_rows:,} of {checked_rows:,} rows have arr != 12 x mrr",
     )
     return suite
 
@@ -698,23 +679,17 @@ def _agg_retention_monthly(settings: Settings) -> Suite:
                 (WARNING, None, "for every segment"),
             ):
                 extra = {"row_condition": condition} if condition is not None else {}
-                suite.add(
-                    Check(
-                        f"{column}_plausible" + ("" if condition is not None else "_by_segment"),
-                        f"{column} is between {lo:g} and {hi:g} {scope} (NULL when there is "
-                        "no base passes)",
-                        severity,
-                        make(
-                            gxe.ExpectColumnValuesToBeBetween,
-                            severity,
-                            column=column,
-                            min_value=lo,
-                            max_value=hi,
-                            **extra,
-                        ),
-                        frame=ROWS,
-                        columns=(column, "segment"),
-                    )
+                _between(
+                    suite,
+                    f"{column}_plausible" + ("" if condition is not None else "_by_segment"),
+                    f"{column} is between {lo:g} and {hi:g} {scope} (NULL when there is "
+                    "no base passes)",
+                    column,
+                    severity=severity,
+                    min_value=lo,
+                    max_value=hi,
+                    columns=(column, "segment"),
+                    **extra,
                 )
     suite.add(
         Check(
@@ -760,18 +735,17 @@ def _agg_retention_monthly(settings: Settings) -> Suite:
             index_columns=("month_start", "mrr_closing", "mrr_fct_mrr_monthly"),
         )
     )
-    suite.add(
-        Check(
-            "closing_mrr_matches_fct_mrr_monthly",
-            "mrr_closing of segment 'all' equals the sum of fct_mrr_monthly.mrr of the month "
-            "(to the cent)",
-            BLOCKING,
-            make(gxe.ExpectColumnValuesToBeBetween, BLOCKING, column="difference", max_value=0.01),
-            frame="closing_vs_mrr",
-            columns=("month_start", "segment", "mrr_closing"),
-            explain="month {month_start}: mrr_closing {mrr_closing:,.2f} vs fct_mrr_monthly "
-            "{mrr_fct_mrr_monthly:,.2f}",
-        )
+    _between(
+        suite,
+        "closing_mrr_matches_fct_mrr_monthly",
+        "mrr_closing of segment 'all' equals the sum of fct_mrr_monthly.mrr of the month "
+        "(to the cent)",
+        "difference",
+        max_value=0.01,
+        frame="closing_vs_mrr",
+        columns=("month_start", "segment", "mrr_closing"),
+        explain="month {month_start}: mrr_closing {mrr_closing:,.2f} vs fct_mrr_monthly "
+        "{mrr_fct_mrr_monthly:,.2f}",
     )
     return suite
 
@@ -786,22 +760,15 @@ def _agg_cohort_retention(settings: Settings) -> Suite:
     )
     _add_rates_check(suite)
     for column in ("logo_retention", "nrr"):
-        suite.add(
-            Check(
-                f"{column}_is_one_at_offset_0",
-                f"{column} is 1 at month offset 0 (the cohort against itself)",
-                BLOCKING,
-                make(
-                    gxe.ExpectColumnValuesToBeBetween,
-                    BLOCKING,
-                    column=column,
-                    min_value=0.999999,
-                    max_value=1.000001,
-                    row_condition=GxColumn("month_offset") == 0,
-                ),
-                frame=ROWS,
-                columns=(column, "month_offset"),
-            )
+        _between(
+            suite,
+            f"{column}_is_one_at_offset_0",
+            f"{column} is 1 at month offset 0 (the cohort against itself)",
+            column,
+            min_value=0.999999,
+            max_value=1.000001,
+            row_condition=GxColumn("month_offset") == 0,
+            columns=(column, "month_offset"),
         )
     _non_negative(suite, ("nrr",))
     return suite
@@ -842,32 +809,23 @@ def _customer_360(settings: Settings) -> Suite:
     )
     _add_rates_check(suite)
     _non_negative(suite, ("current_mrr", "licensed_seats", "tickets_90d"))
-    suite.add(
-        Check(
-            "latest_health_score_0_100",
-            "latest_health_score is between 0 and 100",
-            BLOCKING,
-            make(
-                gxe.ExpectColumnValuesToBeBetween,
-                BLOCKING,
-                column="latest_health_score",
-                min_value=0,
-                max_value=100,
-            ),
-            frame=ROWS,
-            columns=("latest_health_score",),
-        )
+    _between(
+        suite,
+        "latest_health_score_0_100",
+        "latest_health_score is between 0 and 100",
+        "latest_health_score",
+        min_value=0,
+        max_value=100,
     )
-    suite.add(
-        Check(
-            "current_arr_is_twelve_mrr",
-            "current_arr equals 12 x current_mrr (to the cent)",
-            BLOCKING,
-            make(gxe.ExpectColumnValuesToBeBetween, BLOCKING, column="arr_error", max_value=0.01),
-            frame="arr",
-            columns=("current_mrr", "current_arr"),
-            explain="{customer_id}: current_arr {current_arr} vs current_mrr {current_mrr}",
-        )
+    _between(
+        suite,
+        "current_arr_is_twelve_mrr",
+        "current_arr equals 12 x current_mrr (to the cent)",
+        "arr_error",
+        max_value=0.01,
+        frame="arr",
+        columns=("current_mrr", "current_arr"),
+        explain="{customer_id}: current_arr {current_arr} vs current_mrr {current_mrr}",
     )
     suite.add_frame(
         SqlFrame(
@@ -912,19 +870,15 @@ def _fct_account_health_weekly(settings: Settings) -> Suite:
             skip_reason=lambda ctx: "no score column found",
         )
     )
-    suite.add(
-        Check(
-            "scores_within_0_100",
-            "the health score and each component (columns *_score, *_component) are within "
-            "[0, 100]",
-            BLOCKING,
-            make(
-                gxe.ExpectColumnValuesToBeBetween, BLOCKING, column="out_of_range_rows", max_value=0
-            ),
-            frame="scores",
-            explain="{score_column} has {out_of_range_rows:,} of {checked_rows:,} values "
-            "outside [0, 100]",
-        )
+    _between(
+        suite,
+        "scores_within_0_100",
+        "the health score and each component (columns *_score, *_component) are within [0, 100]",
+        "out_of_range_rows",
+        max_value=0,
+        frame="scores",
+        explain="{score_column} has {out_of_range_rows:,} of {checked_rows:,} values "
+        "outside [0, 100]",
     )
     _add_rates_check(suite)
     return suite
