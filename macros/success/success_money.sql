@@ -89,47 +89,47 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#-
+  One row per period start (DATE) from start_date to end_date inclusive, stepping by one
+  `period` ('month' or 'week'), in a column named `alias`. The month and week spines of the
+  success marts (months of MRR, ISO weeks of account health) both come from here.
+-#}
+{% macro success_period_series(start_date, end_date, period, alias) -%}
+    {%- if period not in ('month', 'week') -%}
+        {{ exceptions.raise_compiler_error("success_period_series: period must be 'month' or 'week', got " ~ period) }}
+    {%- endif -%}
+    {{ return(adapter.dispatch('success_period_series', 'support_success')(start_date, end_date, period, alias)) }}
+{%- endmacro %}
+
+{% macro duckdb__success_period_series(start_date, end_date, period, alias) -%}
+    select cast(unnest(generate_series(
+        cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp),
+        {{ 'interval 1 month' if period == 'month' else 'interval 7 day' }}
+    )) as date) as {{ alias }}
+{%- endmacro %}
+
+{% macro default__success_period_series(start_date, end_date, period, alias) -%}
+    {#- 1200 months = 100 years; 5300 weeks = about 100 years. -#}
+    select cast({{ alias }} as date) as {{ alias }}
+    from (
+        select cast({{ start_date }} as date)
+            + (n * {{ "interval '1 month'" if period == 'month' else "interval '7 day'" }}) as {{ alias }}
+        from generate_series(0, {{ 1200 if period == 'month' else 5300 }}) as n
+    ) as series
+    where {{ alias }} <= cast({{ end_date }} as date)
+{%- endmacro %}
+
 {#- One row per month start (DATE) from start_month to end_month inclusive, as `month_start`. -#}
 {% macro success_month_series(start_month, end_month) -%}
-    {{ return(adapter.dispatch('success_month_series', 'support_success')(start_month, end_month)) }}
-{%- endmacro %}
-
-{% macro duckdb__success_month_series(start_month, end_month) -%}
-    select cast(unnest(generate_series(
-        cast({{ start_month }} as timestamp), cast({{ end_month }} as timestamp), interval 1 month
-    )) as date) as month_start
-{%- endmacro %}
-
-{% macro default__success_month_series(start_month, end_month) -%}
-    select cast(month_start as date) as month_start
-    from (
-        select cast({{ start_month }} as date) + (n * interval '1 month') as month_start
-        from generate_series(0, 1200) as n
-    ) as series
-    where month_start <= cast({{ end_month }} as date)
-{%- endmacro %}
-
-{#- The last microsecond of the month starting at `month_start`: the snapshot instant. -#}
-{% macro success_far_future() -%}
-    cast('9999-12-31 00:00:00' as timestamp)
+    {{ success_period_series(start_month, end_month, 'month', 'month_start') }}
 {%- endmacro %}
 
 {#- One row per ISO week start (Monday, DATE) from start_week to end_week inclusive, as `week_start`. -#}
 {% macro success_week_series(start_week, end_week) -%}
-    {{ return(adapter.dispatch('success_week_series', 'support_success')(start_week, end_week)) }}
+    {{ success_period_series(start_week, end_week, 'week', 'week_start') }}
 {%- endmacro %}
 
-{% macro duckdb__success_week_series(start_week, end_week) -%}
-    select cast(unnest(generate_series(
-        cast({{ start_week }} as timestamp), cast({{ end_week }} as timestamp), interval 7 day
-    )) as date) as week_start
-{%- endmacro %}
-
-{% macro default__success_week_series(start_week, end_week) -%}
-    select cast(week_start as date) as week_start
-    from (
-        select cast({{ start_week }} as date) + (n * interval '7 day') as week_start
-        from generate_series(0, 5300) as n
-    ) as series
-    where week_start <= cast({{ end_week }} as date)
+{#- The `valid_to` of a row that is still current: a far-future instant, never NULL. -#}
+{% macro success_far_future() -%}
+    cast('9999-12-31 00:00:00' as timestamp)
 {%- endmacro %}
