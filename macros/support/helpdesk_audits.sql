@@ -7,7 +7,8 @@
   Free text (names, emails, subjects, bodies, survey comments) is never selected.
 -#}
 
-{% macro helpdesk_tickets_audited() %}
+{#- landed_filter: optional SQL condition on the raw row limiting which landings are classified (incremental runs; see helpdesk_landed_rows). -#}
+{% macro helpdesk_tickets_audited(landed_filter=none) %}
 {% set typed_sql %}
     select
         cast(t.ticket_id as {{ dbt.type_string() }}) as ticket_id,
@@ -25,7 +26,7 @@
         cast(t.merged_into_ticket_id as {{ dbt.type_string() }}) as merged_into_ticket_id,
         t._loaded_at,
         t.status as _status_raw
-    from {{ source('raw_helpdesk', 'tickets') }} as t
+    from {{ helpdesk_landed_rows(source('raw_helpdesk', 'tickets'), landed_filter) }} as t
     {{ helpdesk_enum_join('channel_map', 'channel', 't.channel') }}
     {{ helpdesk_enum_join('priority_map', 'priority', 't.priority') }}
     {{ helpdesk_enum_join('type_map', 'ticket_type', 't.ticket_type') }}
@@ -187,7 +188,8 @@
 {% endmacro %}
 
 
-{% macro helpdesk_ticket_comments_audited() %}
+{#- landed_filter: optional SQL condition on the raw row limiting which landings are classified (incremental runs; see helpdesk_landed_rows). -#}
+{% macro helpdesk_ticket_comments_audited(landed_filter=none) %}
 {% set typed_sql %}
     select
         cast(c.comment_id as {{ dbt.type_string() }}) as comment_id,
@@ -201,7 +203,7 @@
         t.created_at as _ticket_created_at,
         t.ticket_id is not null as _ticket_known,
         u.user_id is not null as _author_known
-    from {{ source('raw_helpdesk', 'ticket_comments') }} as c
+    from {{ helpdesk_landed_rows(source('raw_helpdesk', 'ticket_comments'), landed_filter) }} as c
     left join {{ ref('stg_helpdesk__tickets') }} as t
         on t.ticket_id = cast(c.ticket_id as {{ dbt.type_string() }})
     left join {{ ref('stg_helpdesk__users') }} as u
@@ -224,7 +226,8 @@
 {% endmacro %}
 
 
-{% macro helpdesk_ticket_field_history_audited() %}
+{#- landed_filter: optional SQL condition on the raw row limiting which landings are classified (incremental runs; see helpdesk_landed_rows). -#}
+{% macro helpdesk_ticket_field_history_audited(landed_filter=none) %}
 {% set typed_sql %}
     with landed as (
         select
@@ -235,7 +238,7 @@
             cast(h.updated_at as timestamp) as updated_at,
             cast(h.updater_id as {{ dbt.type_string() }}) as updater_id,
             h._loaded_at
-        from {{ source('raw_helpdesk', 'ticket_field_history') }} as h
+        from {{ helpdesk_landed_rows(source('raw_helpdesk', 'ticket_field_history'), landed_filter) }} as h
         {{ helpdesk_enum_join('field_map', 'field_name', 'h.field_name') }}
     )
     select
@@ -309,3 +312,17 @@
     ]
 ) }}
 {% endmacro %}
+
+
+{#-
+  The raw table, or only its landings matching `landed_filter` (a condition on
+  the raw columns, unqualified). Filtering in a subquery, before the lookups
+  are joined, keeps an incremental run from joining every landed row.
+-#}
+{% macro helpdesk_landed_rows(relation, landed_filter=none) -%}
+    {%- if landed_filter -%}
+        (select * from {{ relation }} where {{ landed_filter }})
+    {%- else -%}
+        {{ relation }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,4 +1,9 @@
-{{ config(pre_hook=business_time_session()) }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ support_delete_affected_tickets() }}", business_time_session()]
+) }}
 {#-
   One row per next-response wait (spec, "next response times"): an end-user
   comment that follows an agent reply opens a wait that the next agent reply
@@ -14,24 +19,32 @@
   boundaries; within the stretch between two boundaries, after at least one
   agent reply, the first eligible end-user comment opens the wait and the next
   boundary closes it. A wait still open at the evaluation time is running.
+
+  Incremental (docs/incremental.md): a run recomputes the tickets of
+  int_support__affected_tickets and keeps the rows of the others.
 -#}
+{{ support_incremental_depends_on(['int_support__incremental_scope', 'int_support__affected_tickets']) }}
+{%- set scope = support_incremental_scope(is_incremental()) %}
 with evaluation as (
     select as_of from {{ ref('int_support__evaluation_time') }}
 ),
 
 tickets as (
     select ticket_id, schedule_id from {{ ref('int_support__tickets') }}
+    where {{ support_ticket_in_scope(scope, 'ticket_id') }}
 ),
 
 comments as (
     select ticket_id, comment_id, created_at, is_agent_reply, is_end_user_comment
     from {{ ref('int_support__ticket_comments') }}
-    where is_agent_reply or is_end_user_comment
+    where (is_agent_reply or is_end_user_comment)
+        and {{ support_ticket_in_scope(scope, 'ticket_id') }}
 ),
 
 spans as (
     select ticket_id, status, started_at, valid_until, is_solve
     from {{ ref('int_support__ticket_status_spans') }}
+    where {{ support_ticket_in_scope(scope, 'ticket_id') }}
 ),
 
 end_user_comments as (

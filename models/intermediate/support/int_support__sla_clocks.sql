@@ -1,4 +1,9 @@
-{{ config(pre_hook=business_time_session()) }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ support_delete_affected_tickets() }}", business_time_session()]
+) }}
 {#-
   One row per ticket × SLA metric instance with its policy, elapsed time and
   breach instant (spec, "SLA events"). fct_sla_events publishes it.
@@ -23,13 +28,19 @@
   running from fulfilled_at (achieved) or from the evaluation time (running,
   in a countable status); a running clock that is paused (pending) has no
   breach_at yet (NULL).
+
+  Incremental (docs/incremental.md): a run recomputes the tickets of
+  int_support__affected_tickets and keeps the rows of the others.
 -#}
+{{ support_incremental_depends_on(['int_support__incremental_scope', 'int_support__affected_tickets']) }}
+{%- set scope = support_incremental_scope(is_incremental()) %}
 with evaluation as (
     select as_of from {{ ref('int_support__evaluation_time') }}
 ),
 
 activity as (
     select * from {{ ref('int_support__ticket_activity') }}
+    where {{ support_ticket_in_scope(scope, 'ticket_id') }}
 ),
 
 response_and_resolution_clocks as (
@@ -158,6 +169,7 @@ countable_spans as (
         coalesce(sum(business_seconds) over running_total, 0) as business_seconds_before
     from {{ ref('int_support__ticket_status_spans') }}
     where counts_for_requester_wait
+        and {{ support_ticket_in_scope(scope, 'ticket_id') }}
     window running_total as (partition by ticket_id order by started_at rows between unbounded preceding and 1 preceding)
 ),
 

@@ -1,8 +1,19 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ support_delete_affected_tickets() }}"]
+) }}
 {#-
   One row per in-scope ticket: the instants and counts that ticket metrics and
   SLA clocks start and stop on (first agent reply, first and last solve, status
   and priority at the evaluation time, replies, reopens, time per status).
+
+  Incremental (docs/incremental.md): a run recomputes the tickets of
+  int_support__affected_tickets and keeps the rows of the others.
 -#}
+{{ support_incremental_depends_on(['int_support__incremental_scope', 'int_support__affected_tickets']) }}
+{%- set scope = support_incremental_scope(is_incremental()) %}
 with evaluation as (
     select as_of from {{ ref('int_support__evaluation_time') }}
 ),
@@ -14,6 +25,7 @@ replies as (
         cast(count(*) as bigint) as agent_replies
     from {{ ref('int_support__ticket_comments') }}
     where is_agent_reply
+        and {{ support_ticket_in_scope(scope, 'ticket_id') }}
     group by ticket_id
 ),
 
@@ -26,6 +38,7 @@ first_replier as (
             row_number() over (partition by ticket_id order by created_at, comment_id) as reply_rank
         from {{ ref('int_support__ticket_comments') }}
         where is_agent_reply
+            and {{ support_ticket_in_scope(scope, 'ticket_id') }}
     ) as ranked
     where reply_rank = 1
 ),
@@ -47,6 +60,7 @@ status_summary as (
         cast(sum(case when status = 'pending' then calendar_seconds else 0 end) as bigint) as pending_calendar_seconds,
         cast(sum(case when status = 'pending' then business_seconds else 0 end) as bigint) as pending_business_seconds
     from {{ ref('int_support__ticket_status_spans') }}
+    where {{ support_ticket_in_scope(scope, 'ticket_id') }}
     group by ticket_id
 ),
 
@@ -59,6 +73,7 @@ last_solve_by as (
             row_number() over (partition by ticket_id order by started_at desc) as solve_rank
         from {{ ref('int_support__ticket_status_spans') }}
         where is_solve
+            and {{ support_ticket_in_scope(scope, 'ticket_id') }}
     ) as ranked
     where solve_rank = 1
 ),
@@ -67,6 +82,7 @@ priority_now as (
     select ticket_id, priority as priority_at_as_of
     from {{ ref('int_support__ticket_priority_spans') }}
     where valid_until is null
+        and {{ support_ticket_in_scope(scope, 'ticket_id') }}
 )
 
 select
@@ -98,3 +114,4 @@ left join first_replier on first_replier.ticket_id = t.ticket_id
 left join status_summary as s on s.ticket_id = t.ticket_id
 left join priority_now as p on p.ticket_id = t.ticket_id
 left join last_solve_by as ls on ls.ticket_id = t.ticket_id
+where {{ support_ticket_in_scope(scope, 't.ticket_id') }}

@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ support_delete_affected_tickets() }}"]
+) }}
 {#-
   One row per ticket × assignee span [valid_from, valid_until): who held the
   ticket when (agent marts attribute SLA breaches to the holder at breach_at).
@@ -6,7 +12,11 @@
   tickets.assignee_id from created_at; first recorded change after created_at →
   the ticket was unassigned until then (tickets are created unassigned unless
   the history says otherwise).
+  Incremental (docs/incremental.md): a run recomputes the tickets of
+  int_support__affected_tickets and keeps the rows of the others.
 -#}
+{{ support_incremental_depends_on(['int_support__incremental_scope', 'int_support__affected_tickets']) }}
+{%- set scope = support_incremental_scope(is_incremental()) %}
 with evaluation as (
     select as_of from {{ ref('int_support__evaluation_time') }}
 ),
@@ -14,6 +24,7 @@ with evaluation as (
 tickets as (
     select ticket_id, created_at, ticket_row_assignee_id
     from {{ ref('int_support__tickets') }}
+    where {{ support_ticket_in_scope(scope, 'ticket_id') }}
 ),
 
 recorded_changes as (

@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ support_delete_affected_tickets() }}"]
+) }}
 {#-
   One row per ticket × priority span [valid_from, valid_until): which priority
   was in force when (SLA policies are chosen by the priority in force at
@@ -5,7 +11,11 @@
   collapsed. Repairs: no priority history → tickets.priority from created_at;
   first recorded change after created_at → that first value applies from
   created_at (the creation value was not recorded but is the best evidence).
+  Incremental (docs/incremental.md): a run recomputes the tickets of
+  int_support__affected_tickets and keeps the rows of the others.
 -#}
+{{ support_incremental_depends_on(['int_support__incremental_scope', 'int_support__affected_tickets']) }}
+{%- set scope = support_incremental_scope(is_incremental()) %}
 with evaluation as (
     select as_of from {{ ref('int_support__evaluation_time') }}
 ),
@@ -13,6 +23,7 @@ with evaluation as (
 tickets as (
     select ticket_id, created_at, ticket_row_priority
     from {{ ref('int_support__tickets') }}
+    where {{ support_ticket_in_scope(scope, 'ticket_id') }}
 ),
 
 recorded_changes as (

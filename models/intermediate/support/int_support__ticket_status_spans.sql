@@ -1,4 +1,10 @@
-{{ config(pre_hook=business_time_session()) }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ support_delete_affected_tickets() }}", business_time_session()],
+    post_hook=["{{ support_refresh_open_status_spans() }}"]
+) }}
 {#-
   One row per ticket × status span [started_at, ended_at): the ticket's status
   history as intervals, with calendar and business seconds of each span.
@@ -12,7 +18,13 @@
   - no status history at all and a current status other than new: the current
     status (tickets.status) applies from tickets.updated_at, the best evidence
     of when it was set.
+
+  Incremental (docs/incremental.md): a run recomputes the tickets of
+  int_support__affected_tickets; the post-hook moves the still-open last span
+  of every other ticket (valid_until NULL) to the new evaluation time.
 -#}
+{{ support_incremental_depends_on(['int_support__incremental_scope', 'int_support__affected_tickets']) }}
+{%- set scope = support_incremental_scope(is_incremental()) %}
 with evaluation as (
     select as_of from {{ ref('int_support__evaluation_time') }}
 ),
@@ -20,6 +32,7 @@ with evaluation as (
 tickets as (
     select ticket_id, created_at, updated_at, ticket_row_status, schedule_id
     from {{ ref('int_support__tickets') }}
+    where {{ support_ticket_in_scope(scope, 'ticket_id') }}
 ),
 
 recorded_changes as (

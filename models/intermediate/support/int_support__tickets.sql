@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ support_delete_affected_tickets() }}"]
+) }}
 {#-
   Tickets in scope of the support metrics (not deleted, not merged into
   another, created at or before the evaluation time; the others are listed in
@@ -11,7 +17,12 @@
   no group, a group without a schedule, or a schedule that has no valid
   interval uses var default_schedule_id; if that schedule does not exist
   either, schedule_id is NULL and business minutes are NULL.
+
+  Incremental (docs/incremental.md): a run recomputes the tickets of
+  int_support__affected_tickets and keeps the rows of the others.
 -#}
+{{ support_incremental_depends_on(['int_support__incremental_scope', 'int_support__affected_tickets']) }}
+{%- set scope = support_incremental_scope(is_incremental()) %}
 with evaluation as (
     select as_of from {{ ref('int_support__evaluation_time') }}
 ),
@@ -23,6 +34,7 @@ tickets as (
     where not t.is_deleted
         and t.merged_into_ticket_id is null
         and t.created_at <= evaluation.as_of
+        and {{ support_ticket_in_scope(scope, 't.ticket_id') }}
 ),
 
 group_changes as (
@@ -31,6 +43,7 @@ group_changes as (
     cross join evaluation
     where h.field_name = 'group_name'
         and h.updated_at <= evaluation.as_of
+        and {{ support_ticket_in_scope(scope, 'h.ticket_id') }}
 ),
 
 group_changes_ranked as (

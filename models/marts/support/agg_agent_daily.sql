@@ -1,4 +1,16 @@
-{#- One row per agent per UTC day with activity; see agg_agent_daily.yml. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ support_delete_affected_days('day') }}"]
+) }}
+{#-
+  One row per agent per UTC day with activity; see agg_agent_daily.yml.
+  Incremental (docs/incremental.md): a run recomputes every day from
+  int_support__incremental_scope.earliest_affected_day on (the pre-hook deletes them).
+-#}
+{{ support_incremental_depends_on(['int_support__incremental_scope']) }}
+{%- set scope = support_incremental_scope(is_incremental()) %}
 with agents as (
     select user_id from {{ ref('stg_helpdesk__users') }} where role in ('agent', 'admin')
 ),
@@ -7,6 +19,7 @@ replies as (
     select author_id as agent_id, cast(created_at as date) as day, count(*) as replies
     from {{ ref('int_support__ticket_comments') }}
     where is_agent_reply
+        and {{ support_day_in_scope(scope, 'cast(created_at as date)') }}
     group by 1, 2
 ),
 
@@ -14,6 +27,7 @@ solved as (
     select solved_by_agent_id as agent_id, cast(solved_at as date) as day, count(*) as tickets_solved
     from {{ ref('fct_tickets') }}
     where is_solved and solved_at is not null and solved_by_agent_id is not null
+        and {{ support_day_in_scope(scope, 'cast(solved_at as date)') }}
     group by 1, 2
 ),
 
@@ -25,6 +39,7 @@ first_responses as (
         percentile_cont(0.5) within group (order by first_response_minutes_business) as first_response_minutes_business_median
     from {{ ref('fct_tickets') }}
     where first_response_minutes_business is not null
+        and {{ support_day_in_scope(scope, 'cast(first_reply_at as date)') }}
     group by 1, 2
 ),
 
@@ -37,6 +52,7 @@ breaches as (
         and e.breach_at >= a.valid_from
         and e.breach_at < coalesce(a.valid_until, cast('9999-12-31' as timestamp))
     where e.is_breached and e.breach_at is not null and a.assignee_id is not null
+        and {{ support_day_in_scope(scope, 'cast(e.breach_at as date)') }}
     group by 1, 2
 ),
 
@@ -48,6 +64,7 @@ csat as (
         sum(case when csat_score >= 4 then 1 else 0 end) as csat_satisfied_responses
     from {{ ref('fct_tickets') }}
     where csat_score is not null and solved_by_agent_id is not null
+        and {{ support_day_in_scope(scope, 'cast(csat_responded_at as date)') }}
     group by 1, 2
 ),
 

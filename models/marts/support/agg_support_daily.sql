@@ -1,4 +1,19 @@
-{#- One row per UTC day × channel × priority × group × ticket function; see agg_support_daily.yml. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ support_delete_affected_days('day') }}"]
+) }}
+{#-
+  One row per UTC day × channel × priority × group × ticket function; see agg_support_daily.yml.
+  Incremental (docs/incremental.md): a run recomputes every day from
+  int_support__incremental_scope.earliest_affected_day on (the pre-hook deletes them);
+  the backlog starts from the kept backlog of the day before and adds the moves
+  of the spans still open then, so it carries over exactly.
+-#}
+{{ support_incremental_depends_on(['int_support__incremental_scope']) }}
+{%- set scope = support_incremental_scope(is_incremental()) %}
+{%- set carry_backlog = scope.incremental and not scope.recompute_all and scope.earliest_affected_day %}
 with evaluation as (
     select as_of, cast(as_of as date) as as_of_date from {{ ref('int_support__evaluation_time') }}
 ),
@@ -33,6 +48,7 @@ created as (
         count(*) as tickets_created,
         sum(case when is_escalated then 1 else 0 end) as escalated_tickets
     from tickets
+    where {{ support_day_in_scope(scope, 'created_date') }}
     group by 1, 2, 3, 4, 5
 ),
 
@@ -42,11 +58,12 @@ solved as (
         count(*) as tickets_solved,
         sum(case when is_one_touch then 1 else 0 end) as one_touch_tickets,
         sum(case when is_reopened then 1 else 0 end) as reopened_tickets,
-        sum(full_resolution_minutes_business) as full_resolution_minutes_business_sum,
+        {{ support_minutes_sum('full_resolution_minutes_business') }} as full_resolution_minutes_business_sum,
         count(full_resolution_minutes_business) as full_resolution_business_count,
-        sum(full_resolution_minutes_calendar) as full_resolution_minutes_calendar_sum
+        {{ support_minutes_sum('full_resolution_minutes_calendar') }} as full_resolution_minutes_calendar_sum
     from tickets
     where is_solved and solved_at is not null
+        and {{ support_day_in_scope(scope, 'cast(solved_at as date)') }}
     group by 1, 2, 3, 4, 5
 ),
 
@@ -54,11 +71,12 @@ first_responses as (
     select
         cast(first_reply_at as date) as day, channel, priority, group_name, ticket_function,
         count(*) as first_responses,
-        sum(first_response_minutes_business) as first_response_minutes_business_sum,
+        {{ support_minutes_sum('first_response_minutes_business') }} as first_response_minutes_business_sum,
         percentile_cont(0.5) within group (order by first_response_minutes_business) as first_response_minutes_business_median,
         percentile_cont(0.9) within group (order by first_response_minutes_business) as first_response_minutes_business_p90
     from tickets
     where first_response_minutes_business is not null
+        and {{ support_day_in_scope(scope, 'cast(first_reply_at as date)') }}
     group by 1, 2, 3, 4, 5
 ),
 
@@ -73,6 +91,7 @@ sla_outcomes as (
     from {{ ref('fct_sla_events') }} as e
     inner join tickets as t on t.ticket_id = e.ticket_id
     where e.sla_status in ('achieved', 'breached', 'running_breached')
+        and {{ support_day_in_scope(scope, "cast(case when e.sla_status = 'running_breached' then e.breach_at else e.fulfilled_at end as date)") }}
     group by 1, 2, 3, 4, 5
 ),
 
@@ -83,6 +102,7 @@ csat as (
         sum(case when csat_score >= 4 then 1 else 0 end) as csat_satisfied_responses
     from tickets
     where csat_score is not null
+        and {{ support_day_in_scope(scope, 'cast(csat_responded_at as date)') }}
     group by 1, 2, 3, 4, 5
 ),
 
@@ -93,6 +113,7 @@ ces as (
         sum(ces_score) as ces_score_sum
     from tickets
     where ces_score is not null
+        and {{ support_day_in_scope(scope, 'cast(ces_responded_at as date)') }}
     group by 1, 2, 3, 4, 5
 ),
 
@@ -107,6 +128,7 @@ nps as (
     cross join evaluation
     where r.survey_type = 'nps'
         and r.responded_at <= evaluation.as_of
+        and {{ support_day_in_scope(scope, 'cast(r.responded_at as date)') }}
     group by 1, 2, 3, 4, 5
 ),
 
@@ -121,6 +143,10 @@ unsolved_spans as (
     from {{ ref('int_support__ticket_status_spans') }} as s
     inner join tickets as t on t.ticket_id = s.ticket_id
     where s.status in ('new', 'open', 'pending', 'on_hold')
+    {%- if carry_backlog %}
+        -- only spans that still move the backlog on or after the first recomputed day
+        and (s.valid_until is null or s.valid_until >= {{ dbt.dateadd('day', -1, "cast('" ~ scope.earliest_affected_day ~ "' as timestamp)") }})
+    {%- endif %}
 ),
 
 backlog_moves as (
@@ -137,7 +163,19 @@ backlog_moves as (
 backlog_changes as (
     select day, channel, priority, group_name, ticket_function, sum(backlog_change) as backlog_change
     from backlog_moves
+    {%- if carry_backlog %}
+    where {{ support_day_in_scope(scope, 'day') }}
+    {%- endif %}
     group by 1, 2, 3, 4, 5
+    {%- if carry_backlog %}
+    -- incremental: the backlog at the end of the day before the first recomputed day, from the
+    -- rows this run keeps (a combination without a row there had no backlog), carries over
+    union all
+    select day, channel, priority, group_name, ticket_function, backlog_end_of_day
+    from {{ this }}
+    where day = cast({{ dbt.dateadd('day', -1, "cast('" ~ scope.earliest_affected_day ~ "' as timestamp)") }} as date)
+        and backlog_end_of_day <> 0
+    {%- endif %}
 ),
 
 activity_keys as (
@@ -219,6 +257,7 @@ assembled as (
         on {{ alias }}.day = k.day and {{ alias }}.channel = k.channel and {{ alias }}.priority = k.priority
         and {{ alias }}.group_name = k.group_name and {{ alias }}.ticket_function = k.ticket_function
     {%- endfor %}
+    where {{ support_day_in_scope(scope, 'k.day') }}
 )
 
 select
@@ -264,3 +303,5 @@ from assembled
 where tickets_created + tickets_solved + backlog_end_of_day + first_responses
     + sla_first_response_measured + sla_next_response_measured + sla_resolution_measured
     + csat_responses + ces_responses + nps_responses > 0
+    and {{ support_day_in_scope(scope, 'day') }}
+

@@ -1,10 +1,24 @@
-{#- One row per ticket × SLA metric instance; see fct_sla_events.yml. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ support_delete_affected_tickets() }}"],
+    post_hook=["{{ support_refresh_evaluated_at() }}"]
+) }}
+{#-
+  One row per ticket × SLA metric instance; see fct_sla_events.yml.
+  Incremental (docs/incremental.md): a run recomputes the tickets of
+  int_support__affected_tickets; the post-hook moves evaluated_at of the others.
+-#}
+{{ support_incremental_depends_on(['int_support__incremental_scope', 'int_support__affected_tickets']) }}
+{%- set scope = support_incremental_scope(is_incremental()) %}
 with evaluation as (
     select as_of from {{ ref('int_support__evaluation_time') }}
 ),
 
 clocks as (
     select * from {{ ref('int_support__sla_clocks') }}
+    where {{ support_ticket_in_scope(scope, 'ticket_id') }}
 ),
 
 statused as (

@@ -1,15 +1,29 @@
-{{ config(pre_hook=business_time_session()) }}
-{#- One row per ticket in scope of the support metrics; see fct_tickets.yml. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ support_delete_affected_tickets() }}", business_time_session()],
+    post_hook=["{{ support_refresh_evaluated_at() }}"]
+) }}
+{#-
+  One row per ticket in scope of the support metrics; see fct_tickets.yml.
+  Incremental (docs/incremental.md): a run recomputes the tickets of
+  int_support__affected_tickets; the post-hook moves evaluated_at of the others.
+-#}
+{{ support_incremental_depends_on(['int_support__incremental_scope', 'int_support__affected_tickets']) }}
+{%- set scope = support_incremental_scope(is_incremental()) %}
 with evaluation as (
     select as_of from {{ ref('int_support__evaluation_time') }}
 ),
 
 tickets as (
     select * from {{ ref('int_support__tickets') }}
+    where {{ support_ticket_in_scope(scope, 'ticket_id') }}
 ),
 
 activity as (
     select * from {{ ref('int_support__ticket_activity') }}
+    where {{ support_ticket_in_scope(scope, 'ticket_id') }}
 ),
 
 next_responses as (
@@ -22,6 +36,7 @@ next_responses as (
         max(calendar_seconds) / 60.0 as next_response_max_minutes_calendar
     from {{ ref('int_support__next_response_waits') }}
     where ended_by = 'agent_reply'
+        and {{ support_ticket_in_scope(scope, 'ticket_id') }}
     group by ticket_id
 ),
 
@@ -33,6 +48,7 @@ groups_held as (
     cross join evaluation
     where h.field_name = 'group_name'
         and h.updated_at <= evaluation.as_of
+        and {{ support_ticket_in_scope(scope, 'h.ticket_id') }}
     group by h.ticket_id
 ),
 
@@ -46,6 +62,7 @@ surveys as (
     from {{ ref('stg_helpdesk__satisfaction_responses') }} as r
     cross join evaluation
     where r.survey_type in ('csat', 'ces')
+        and {{ support_ticket_in_scope(scope, 'r.ticket_id') }}
         and r.responded_at <= evaluation.as_of
 ),
 
@@ -66,6 +83,7 @@ sla as (
         ticket_id,
         cast(sum(case when is_breached then 1 else 0 end) as bigint) as sla_breaches
     from {{ ref('fct_sla_events') }}
+    where {{ support_ticket_in_scope(scope, 'ticket_id') }}
     group by ticket_id
 ),
 
