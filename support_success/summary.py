@@ -71,6 +71,14 @@ def headline_numbers(database: Path) -> list[tuple[str, str]]:
     return rows
 
 
+def _docs_site_line() -> str:
+    """Where the dbt docs site is (models, columns, metrics, lineage), or how to build it."""
+    from support_success.docs_site import docs_site_path
+
+    page = docs_site_path()
+    return str(page) if page.exists() else f"{page} (build it: .venv/bin/warehouse docs)"
+
+
 def print_summary(database: Path | None = None) -> None:
     source = _database_to_read(database)
     print()
@@ -83,4 +91,5 @@ def print_summary(database: Path | None = None) -> None:
     print("  Dagster UI:   DAGSTER_HOME=$PWD/.dagster_home .venv/bin/dagster dev")
     print("                then http://127.0.0.1:3000 (asset graph, checks, schedules)")
     print(f"  data quality: {paths.warehouse_home() / 'data_docs' / 'index.html'}")
+    print(f"  docs site:    {_docs_site_line()}")
     print("  definitions:  docs/DECISIONLOG.md and ../shared/spec/metrics.md")
