@@ -1,11 +1,14 @@
 """The ``warehouse`` command: what users do by hand.
 
     warehouse generate --size demo --seed 42     make a raw dataset (files)
+    warehouse generate-day --from DIR --out DIR  one more day of raw data (incremental refresh)
     warehouse load data/generated/demo-42        load a folder into the raw schemas
     warehouse build                              run the pipeline (dbt build)
     warehouse summary                            print the headline numbers
     warehouse check                              run the data-quality suites (Great Expectations)
     warehouse demo                               all four, on the demo dataset
+    warehouse dashboard                          serve the web dashboard (published data)
+    warehouse docs                               build the docs site (one HTML file)
 
 Every subcommand explains itself with ``--help``.
 """
@@ -29,6 +32,22 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_out
     report = generate(size=args.size, seed=args.seed, out=out, defect_rate=args.defect_rate)
     print(report.summary())
+    return 0
+
+
+def _cmd_generate_day(args: argparse.Namespace) -> int:
+    from support_success.generate.increment import generate_next_day
+
+    source = Path(getattr(args, "from"))
+    try:
+        counts = generate_next_day(source, Path(args.out), seed=args.seed)
+    except FileNotFoundError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"Generated day {counts.pop('day')} after {source} into {args.out}:")
+    for name, rows in counts.items():
+        print(f"  {name:<40} {rows:>12,} rows")
+    print(f"Load it with: warehouse load {args.out} --mode append")
     return 0
 
 
@@ -69,8 +88,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     targets = args.target or None
     results = run_all(database, targets=targets, layer=args.layer)
     if not results:
-        print(f"no suite guards {', '.join(targets or [])}; see docs/data-quality.md",
-              file=sys.stderr)
+        print(
+            f"no suite guards {', '.join(targets or [])}; see docs/data-quality.md", file=sys.stderr
+        )
         return 2
     for result in results:
         print(result.summary_line())
@@ -100,7 +120,63 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(load_folder(paths.working_database(), out, mode="replace").summary())
     if not run_pipeline(full_refresh=True):
         return 1
+    _build_docs_site_quietly()
     print_summary()
+    return 0
+
+
+def _build_docs_site_quietly() -> None:
+    """The demo ends with the dbt docs site built, so the summary's link opens (about 10 s).
+    A failure here is reported but does not fail the demo: the marts are already published."""
+    from support_success.docs_site import DocsError, build_docs_site
+
+    try:
+        build_docs_site()
+    except DocsError as exc:
+        print(f"docs site not built: {exc}", file=sys.stderr)
+
+
+def _cmd_benchmark(args: argparse.Namespace) -> int:
+    from support_success.benchmark.runner import run_benchmark
+
+    return run_benchmark(
+        args.size,
+        args.seed,
+        json_path=Path(args.json) if args.json else None,
+        skip_gx=args.skip_gx,
+        engine_intervals=args.engine_intervals,
+        spine_sample=args.spine_sample,
+        regenerate=args.regenerate,
+        skip_incremental=args.skip_incremental,
+    )
+
+
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    import os
+
+    from support_success.dashboard.serve import streamlit_command
+
+    published = paths.published_database()
+    print(f"Dashboard on http://{args.address}:{args.port} (Ctrl-C stops it)")
+    print(f"It reads only the published warehouse: {published}")
+    if not published.exists():
+        print("  (nothing published yet: run `make run` first; the page says so too)")
+    sys.stdout.flush()
+    command = streamlit_command(args.port, args.address)
+    # become the Streamlit server, so Ctrl-C and kill reach it directly
+    os.execv(command[0], command)
+    return 0  # not reached
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from support_success.docs_site import DocsError, build_docs_site
+
+    try:
+        page = build_docs_site(Path(args.out) if args.out else None)
+    except DocsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"Docs site: {page} (one self-contained page: open it in a browser)")
     return 0
 
 
@@ -133,6 +209,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="share of rows per table given an injected defect (default 0.002; 0 = clean)",
     )
     gen.set_defaults(func=_cmd_generate)
+
+    day = sub.add_parser(
+        "generate-day",
+        help="generate the next day of raw data after a generated dataset (append it with load)",
+        description=(
+            "Write the rows landed on the day after DIR's newest day: new tickets, activity on "
+            "open tickets, late rows for old tickets (a reply dated before the first one, a "
+            "reopen, a past priority change, re-synced comments), NPS answers and product usage. "
+            "Load it with `warehouse load OUT --mode append`, then `warehouse build`."
+        ),
+    )
+    day.add_argument(
+        "--from", required=True, metavar="DIR", help="folder written by `warehouse generate`"
+    )
+    day.add_argument("--out", required=True, help="output folder for the new day's files")
+    day.add_argument("--seed", type=int, default=1, help="random seed (same seed, same day)")
+    day.set_defaults(func=_cmd_generate_day)
 
     load = sub.add_parser(
         "load",
@@ -205,6 +298,82 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=42, help="random seed")
     demo.add_argument("--defect-rate", type=float, default=0.002, help="injected defect share")
     demo.set_defaults(func=_cmd_demo)
+
+    bench = sub.add_parser(
+        "benchmark",
+        help="time generation, load, build, checks and an incremental day against a baseline",
+        description=(
+            "Generate (or reuse) a dataset of SIZE, load it into $WAREHOUSE_HOME/bench/SIZE/, "
+            "then time and measure (peak memory per step) the full dbt build, the Great "
+            "Expectations checks, a hand-written SQL baseline (whose results must equal the "
+            "marts), an incremental refresh after one new day, and the business-time engine "
+            "against the week-spine method. Prints a table and writes JSON. See "
+            "docs/benchmarks.md."
+        ),
+    )
+    bench.add_argument(
+        "--size",
+        required=True,
+        choices=("demo", "s", "m", "l"),
+        help="dataset size: s (50k tickets), m (250k), l (1M)",
+    )
+    bench.add_argument("--seed", type=int, default=42, help="random seed of the dataset")
+    bench.add_argument(
+        "--json",
+        help="where to write the figures "
+        "(default $WAREHOUSE_HOME/bench/SIZE/benchmark-<UTC time>.json)",
+    )
+    bench.add_argument("--skip-gx", action="store_true", help="skip the Great Expectations step")
+    bench.add_argument(
+        "--skip-incremental", action="store_true", help="skip the incremental (next day) step"
+    )
+    bench.add_argument(
+        "--engine-intervals",
+        type=int,
+        default=10_000_000,
+        help="intervals for the business-time engine benchmark (0 = skip)",
+    )
+    bench.add_argument(
+        "--spine-sample",
+        type=int,
+        default=None,
+        help="run the week-spine reference on this many intervals only and extrapolate linearly",
+    )
+    bench.add_argument(
+        "--regenerate",
+        action="store_true",
+        help="generate the data again even if this size and seed exist",
+    )
+    bench.set_defaults(func=_cmd_benchmark)
+
+    dash = sub.add_parser(
+        "dashboard",
+        help="serve the web dashboard (Streamlit) over the published warehouse",
+        description=(
+            "Serve the support, success and customer 360 dashboard. It reads only the "
+            "published warehouse ($WAREHOUSE_HOME/published/warehouse.duckdb), never the "
+            "working one, so it never blocks a refresh. See docs/dashboard.md."
+        ),
+    )
+    dash.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
+    dash.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1; 0.0.0.0 to share it)",
+    )
+    dash.set_defaults(func=_cmd_dashboard)
+
+    docs = sub.add_parser(
+        "docs",
+        help="build the dbt docs site (models, columns, metrics, lineage) as one HTML file",
+        description=(
+            "Run `dbt docs generate --static` on the working warehouse and copy the "
+            "self-contained page to $WAREHOUSE_HOME/docs/index.html: every model, column, "
+            "metric and dashboard described, with lineage. Opens from disk, no server."
+        ),
+    )
+    docs.add_argument("--out", help="HTML file to write (default $WAREHOUSE_HOME/docs/index.html)")
+    docs.set_defaults(func=_cmd_docs)
     return parser
 
 
