@@ -280,4 +280,3 @@ def load_folder(database: Path | str, folder: Path | str, mode: str = "replace")
         return LoadReport(mode=mode, loaded=loaded, created_empty=created_empty, notes=notes)
     finally:
         con.close()
-

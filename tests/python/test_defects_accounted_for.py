@@ -40,8 +40,7 @@ def _dispositions(con, table: contract.Table, key: str) -> list[str | None]:
     source = table.schema.removeprefix("raw_")
     predicate, params = _key_filter(table, key)
     rows = con.execute(
-        f"select quarantine_reason from quarantine.audit_{source}__{table.name} "
-        f"where {predicate}",
+        f"select quarantine_reason from quarantine.audit_{source}__{table.name} where {predicate}",
         params,
     ).fetchall()
     return [r[0] for r in rows]
