@@ -92,4 +92,6 @@ def print_summary(database: Path | None = None) -> None:
     print("                then http://127.0.0.1:3000 (asset graph, checks, schedules)")
     print(f"  data quality: {paths.warehouse_home() / 'data_docs' / 'index.html'}")
     print(f"  docs site:    {_docs_site_line()}")
+    print("  dashboard:    make dashboard, then http://127.0.0.1:8501")
+    print("  metrics:      .venv/bin/mf list metrics (semantic layer; README, 'Metrics and docs')")
     print("  definitions:  docs/DECISIONLOG.md and ../shared/spec/metrics.md")
