@@ -14,8 +14,8 @@
   First group = the first non-NULL group_name in the ticket's field history; a
   ticket with no group history at all falls back to tickets.group_name (the
   only value known). Schedule = the first group's schedule_id; a ticket with
-  no group, a group without a schedule, or a schedule that has no valid
-  interval uses var default_schedule_id; if that schedule does not exist
+  no group, a group without a schedule, or a schedule_id with no valid row in
+  stg_helpdesk__schedules uses var default_schedule_id; if that schedule does not exist
   either, schedule_id is NULL and business minutes are NULL.
 
   Incremental (docs/incremental.md): a run recomputes the tickets of
