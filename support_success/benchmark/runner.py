@@ -94,11 +94,13 @@ def _dbt_env(home: Path, database: Path) -> dict[str, str]:
     )
 
 
-def _dbt_build(name: str, home: Path, database: Path, *extra: str) -> StepResult:
+def _dbt(command: str, name: str, home: Path, database: Path, *extra: str) -> StepResult:
+    """One dbt invocation (``build`` or ``run``) as a measured step; its run_results.json is
+    kept as ``run_results-<step>.json`` and its node times go into the step's detail."""
     dbt = str(Path(python()).parent / "dbt")
     argv = [
         dbt,
-        "build",
+        command,
         "--project-dir",
         str(paths.PROJECT_DIR),
         "--profiles-dir",
@@ -108,26 +110,7 @@ def _dbt_build(name: str, home: Path, database: Path, *extra: str) -> StepResult
     step = run_step(name, argv, env=_dbt_env(home, database), log=home / f"{_slug(name)}.log")
     results = home / "target" / "run_results.json"
     if results.exists():
-        kept = home / f"run_results-{_slug(name)}.json"
-        shutil.copy(results, kept)
-        step.detail.update(node_times(results, home / "target" / "manifest.json"))
-    return step
-
-
-def _dbt_run(name: str, home: Path, database: Path, *extra: str) -> StepResult:
-    dbt = str(Path(python()).parent / "dbt")
-    argv = [
-        dbt,
-        "run",
-        "--project-dir",
-        str(paths.PROJECT_DIR),
-        "--profiles-dir",
-        str(paths.PROJECT_DIR),
-        *extra,
-    ]
-    step = run_step(name, argv, env=_dbt_env(home, database), log=home / f"{_slug(name)}.log")
-    results = home / "target" / "run_results.json"
-    if results.exists():
+        shutil.copy(results, home / f"run_results-{_slug(name)}.json")
         step.detail.update(node_times(results, home / "target" / "manifest.json"))
     return step
 
@@ -338,7 +321,7 @@ def run_benchmark(
         return _finish(record, steps, json_path, home, failed=True)
 
     # 3. full build
-    build = add(_dbt_build("full build", home, database, "--full-refresh"))
+    build = add(_dbt("build", "full build", home, database, "--full-refresh"))
     if build.status != "ok":
         return _finish(record, steps, json_path, home, failed=True)
 
@@ -380,7 +363,8 @@ def run_benchmark(
 
     # 5b. the dbt models behind the baseline's three outputs alone (like for like)
     add(
-        _dbt_run(
+        _dbt(
+            "run",
             "headline marts (dbt run)",
             home,
             database,
@@ -435,7 +419,7 @@ def run_benchmark(
                 )
             )
             if load.status == "ok":
-                add(_dbt_build("incremental: dbt build", home, database))
+                add(_dbt("build", "incremental: dbt build", home, database))
                 add(
                     run_step(
                         "incremental: baseline",

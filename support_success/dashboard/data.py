@@ -314,15 +314,16 @@ def support_headline(database: Path, f: Filters) -> SupportHeadline:
     )
 
 
-def sla_attainment_monthly(database: Path, f: Filters) -> pd.DataFrame:
-    """month_start, metric, achieved, measured, attainment (SLA outcomes by month)."""
+def _sla_attainment_by(database: Path, f: Filters, dimension_sql: str) -> pd.DataFrame:
+    """SLA outcomes summed by ``dimension_sql`` (an aliased select expression) and metric:
+    achieved, measured and attainment = achieved / measured (a ratio of sums)."""
     with connect(database) as con:
         return _frame(
             con,
             f"""
             with days as ({_SUPPORT_DAYS}), outcomes as ({_SLA_OUTCOMES})
             select
-                cast(date_trunc('month', day) as date) as month_start,
+                {dimension_sql},
                 metric,
                 sum(achieved)::bigint as achieved,
                 sum(measured)::bigint as measured,
@@ -333,27 +334,16 @@ def sla_attainment_monthly(database: Path, f: Filters) -> pd.DataFrame:
             """,
             _support_params(f),
         )
+
+
+def sla_attainment_monthly(database: Path, f: Filters) -> pd.DataFrame:
+    """month_start, metric, achieved, measured, attainment (SLA outcomes by month)."""
+    return _sla_attainment_by(database, f, "cast(date_trunc('month', day) as date) as month_start")
 
 
 def sla_attainment_by_priority(database: Path, f: Filters) -> pd.DataFrame:
     """priority, metric, achieved, measured, attainment over the whole date range."""
-    with connect(database) as con:
-        return _frame(
-            con,
-            f"""
-            with days as ({_SUPPORT_DAYS}), outcomes as ({_SLA_OUTCOMES})
-            select
-                priority,
-                metric,
-                sum(achieved)::bigint as achieved,
-                sum(measured)::bigint as measured,
-                sum(achieved)::double / nullif(sum(measured), 0) as attainment
-            from outcomes
-            group by 1, 2
-            order by 1, 2
-            """,
-            _support_params(f),
-        )
+    return _sla_attainment_by(database, f, "priority")
 
 
 def sla_breaches_by_group(database: Path, f: Filters) -> pd.DataFrame:

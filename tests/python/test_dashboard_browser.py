@@ -29,19 +29,9 @@ from playwright.sync_api import expect, sync_playwright
 
 from orchestration.publish import publish
 from orchestration.published_asset import published_nodes, relation_of
-from support_success.dashboard.screenshots import full_height
+from support_success.dashboard.screenshots import CHROMIUM, CHROMIUM_ARGS, full_height
 from support_success.dashboard.serve import running_dashboard
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 30_000
 
 SUPPORT_CHARTS = (
