@@ -2,8 +2,9 @@
 
 * Each Great Expectations suite of ``support_success.quality`` becomes an asset
   check on the asset it guards (``source:raw_helpdesk.tickets`` -> the raw asset,
-  ``model:fct_tickets`` -> the dbt model's asset), blocking when the suite has
-  blocking expectations. Suites only read the warehouse, and the jobs run on the
+  ``model:fct_tickets`` -> the dbt model's asset). Mart suites with blocking
+  expectations are blocking checks; raw suites never are (dbt always builds the
+  working warehouse), and their ERROR results withhold publication instead. Suites only read the warehouse, and the jobs run on the
   in-process executor, so a suite never runs while dbt holds the write lock.
 * ``raw_freshness`` checks ``max(_loaded_at)`` of every raw table against the
   ``warn_after`` / ``error_after`` its dbt source declares (warning only: stale
@@ -133,7 +134,10 @@ def build_quality_checks(model_keys: Mapping[str, AssetKey]) -> list:
 
 
 def _quality_check(suite: Any, key: AssetKey, run_suite: Any):
-    blocking = bool(getattr(suite, "blocking", None))
+    # Write, audit, publish: a raw suite never stops dbt (the working warehouse is always
+    # built, so a user can look at what went wrong); its ERROR result withholds publication
+    # (the publish step reads every check of the run). Mart suites block what is downstream.
+    blocking = bool(getattr(suite, "blocking", None)) and getattr(suite, "layer", "") != "raw"
 
     @asset_check(
         asset=key,

@@ -59,6 +59,9 @@ class Check:
     # the SQL is the validation instant. Lets a rule GX evaluates slowly on pandas (a
     # datetime bound is an element-wise map there) run on a vectorised number instead.
     derived: tuple[tuple[str, str], ...] = ()
+    # Blocking row rules only: fewer bad rows than this never block, whatever their share
+    # (a small table is not judged by percentage alone). 0 = judge by the share alone.
+    min_rows: int = 0
 
     @property
     def column(self) -> str | None:
@@ -70,7 +73,8 @@ class Check:
 
     @property
     def mostly(self) -> float:
-        return float(getattr(self.expectation, "mostly", 1.0) or 1.0)
+        mostly = getattr(self.expectation, "mostly", None)
+        return 1.0 if mostly is None else float(mostly)
 
 
 @dataclass(frozen=True)
@@ -154,13 +158,18 @@ def tiered(
     *,
     warning_share: float,
     blocking_share: float,
+    blocking_min_rows: int = 0,
     frame: str = ROWS,
     derived: tuple[tuple[str, str], ...] = (),
     **kwargs,
 ) -> None:
     """Add a row rule twice: a warning above ``warning_share`` bad rows, blocking above
-    ``blocking_share``. The rule is evaluated once; only the threshold differs."""
+    ``blocking_share`` (and at least ``blocking_min_rows`` bad rows unless the share is 0).
+    The rule is evaluated once; only the threshold differs. A share of 1.0 or more never
+    fails: that tier is left out."""
     for severity, share in ((WARNING, warning_share), (BLOCKING, blocking_share)):
+        if share >= 1.0:
+            continue
         suite.add(
             Check(
                 name=name,
@@ -170,5 +179,6 @@ def tiered(
                 frame=frame,
                 columns=columns,
                 derived=derived,
+                min_rows=blocking_min_rows if severity == BLOCKING and share > 0 else 0,
             )
         )

@@ -214,6 +214,8 @@ def _row_message(
         return f"{check.rule}: all {considered:,} rows of {relation} pass"
     share = bad / considered if considered else 0.0
     verdict = "above" if not success else "within"
+    if success and share > allowed + 1e-12 and bad < check.min_rows:
+        verdict = f"fewer than the {check.min_rows:,} rows needed to reach"
     return (
         f"{check.rule}: {bad:,} of {considered:,} rows of {relation} break it ({share:.2%}), "
         f"{verdict} the {check.severity} threshold of {allowed:.2%}"
@@ -430,13 +432,16 @@ def _run(con, suite: Suite, settings: Settings, now: dt.datetime, result: SuiteR
                 bad, checked = check.counts
                 unexpected_count = int(df[bad].iloc[0])
                 element_count = int(df[checked].iloc[0])
+            success = bool(res.success)
+            if not success and check.min_rows and unexpected_count is not None:
+                success = int(unexpected_count) < check.min_rows  # too few rows to judge
             outcomes[id(check)] = CheckResult(
                 check.name,
                 check.rule,
                 check.severity,
                 check.expectation_type,
                 check.column,
-                success=bool(res.success),
+                success=success,
                 element_count=element_count,
                 unexpected_count=unexpected_count,
                 observed_value=observed,
@@ -495,7 +500,9 @@ def _run_rows(con, suite, relation, shown, row_count, checks, settings, paramete
             elif considered == 0:
                 success = True
             else:
-                success = (considered - tally.unexpected_count) / considered >= check.mostly - 1e-12
+                success = (
+                    considered - tally.unexpected_count
+                ) / considered >= check.mostly - 1e-12 or tally.unexpected_count < check.min_rows
             outcomes[id(check)] = CheckResult(
                 check.name,
                 check.rule,

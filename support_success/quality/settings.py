@@ -30,8 +30,12 @@ class Settings:
     # quarantine counts them), so each row-level rule is two expectations:
     # a warning when the share of bad rows exceeds raw_warning_share (default: any bad row),
     # and a blocking failure when it exceeds raw_blocking_share (a broken load, not dirt).
+    # 1.0 never blocks; 0 blocks on any bad row. Between the two, a rule blocks only when
+    # its share is above raw_blocking_share AND at least raw_blocking_min_rows rows break it
+    # (a small table is not judged by percentage alone). Duplicated keys never block.
     raw_warning_share: float = 0.0
-    raw_blocking_share: float = 0.05
+    raw_blocking_share: float = 0.25
+    raw_blocking_min_rows: int = 100
     # Timestamps may be at most this many minutes after the validation instant (clock skew).
     future_tolerance_minutes: int = 5
     # Freshness: newest _loaded_at older than this many hours is a warning.
@@ -52,8 +56,6 @@ class Settings:
     # not exceed this (months with MRR > 0, excluding the first and last month of the
     # data). Mid-month MRR = mean of the opening and closing MRR of the month.
     mrr_invoice_tolerance: float = 0.15
-    # Share of months that must reconcile for the blocking version of that check.
-    mrr_invoice_blocking_mostly: float = 0.8
     # Week-over-week relative change of a headline metric above this is flagged (warning).
     wow_jump_threshold: float = 0.5
     # Weeks whose previous-week base is smaller than this are not judged (tiny numbers jump).

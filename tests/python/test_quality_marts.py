@@ -349,7 +349,7 @@ def test_mrr_is_compared_at_mid_month(db):
     assert result.warnings == [] and result.blocking_failures == []
 
 
-def test_mrr_off_from_invoices_in_one_month_warns_and_in_many_blocks(db):
+def test_mrr_off_from_invoices_warns_and_never_blocks(db):
     # MRR is USD 110 every month. March invoices EUR 130 (USD 143): |110 - 143| / 110 = 30%,
     # above the 15% tolerance; Feb, Apr, May, Jun reconcile: 4 of 5 months = 80%.
     nets = [100, 100, 130, 100, 100, 100, 100]
@@ -368,8 +368,9 @@ def test_mrr_off_from_invoices_in_one_month_warns_and_in_many_blocks(db):
         "month 2025-03-01: mid-month MRR 110.00 vs paid invoices recognised 143.00"
         in (warned["message"])
     )
-    assert result.success  # 80% of months reconcile: the blocking version holds
-    # Two bad months of five: 60% reconcile, below the 80% the blocking version needs.
+    assert result.success
+    # Two bad months of five: still a warning. Invoices may come from another system or
+    # cover only some customers: a heuristic across two systems never withholds the marts.
     nets[3] = 130
     write_raw(
         db,
@@ -379,7 +380,9 @@ def test_mrr_off_from_invoices_in_one_month_warns_and_in_many_blocks(db):
         },
     )
     result = run_suite("mart__fct_mrr_monthly", db, now=NOW)
-    assert "mrr_reconciles_with_paid_invoices" in failures(result, "blocking")
+    assert failures(result, "warning")["mrr_reconciles_with_paid_invoices"]["unexpected_count"] == 2
+    assert "mrr_reconciles_with_paid_invoices" not in failures(result, "blocking")
+    assert result.success
 
 
 def test_arr_not_twelve_times_mrr_blocks(db):
@@ -413,7 +416,7 @@ def test_plausible_retention_passes(db):
     assert result.blocking_failures == [] and result.warnings == []
 
 
-def test_implausible_nrr_blocks_for_all_and_warns_for_a_segment(db):
+def test_implausible_nrr_warns_for_all_and_for_a_segment(db):
     write_marts(
         db, agg_retention_monthly=retention(1.02, 2.6), fct_mrr_monthly=mrr_frame([110.0] * 7)
     )
@@ -422,7 +425,10 @@ def test_implausible_nrr_blocks_for_all_and_warns_for_a_segment(db):
     assert failures(result, "warning")["nrr_1m_plausible_by_segment"]["sample"][0]["nrr_1m"] == 2.6
     write_marts(db, agg_retention_monthly=retention(3.0, 1.0))
     result = run_suite("mart__agg_retention_monthly", db, now=NOW)
-    assert "nrr_1m_plausible" in failures(result, "blocking")
+    # NRR of 3.0 is implausible, not impossible (a small book with one big expansion):
+    # a warning. A broken invariant (GRR above NRR) would block.
+    assert "nrr_1m_plausible" in failures(result, "warning")
+    assert "nrr_1m_plausible" not in failures(result, "blocking")
     assert "grr_not_above_nrr" not in failures(result, "blocking")
 
 

@@ -156,12 +156,17 @@ def test_a_looser_blocking_share_turns_a_block_into_a_warning(clean, tmp_path):
         "update raw_helpdesk.tickets set channel = 'fax' "
         "where ticket_id in ('T-10', 'T-11', 'T-12', 'T-13', 'T-14', 'T-15')",
     )
-    strict = run_suite("raw__helpdesk__tickets", copy, now=NOW)
+    strict = run_suite(
+        "raw__helpdesk__tickets",
+        copy,
+        now=NOW,
+        settings=load_settings({"raw_blocking_share": 0.05, "raw_blocking_min_rows": 1}),
+    )
     loose = run_suite(
         "raw__helpdesk__tickets",
         copy,
         now=NOW,
-        settings=load_settings({"raw_blocking_share": 0.10}),
+        settings=load_settings({"raw_blocking_share": 0.10, "raw_blocking_min_rows": 1}),
     )
     assert not strict.success and loose.success
     assert "above the warning threshold" in loose.warnings[0]["message"]

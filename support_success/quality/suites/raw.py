@@ -46,17 +46,6 @@ STREAM_TABLES = {
     "raw_product.daily_usage",
 }
 
-# Tables whose emptiness means the load failed (every metric would read zero).
-CORE_TABLES = {
-    "raw_helpdesk.tickets",
-    "raw_helpdesk.ticket_comments",
-    "raw_helpdesk.ticket_field_history",
-    "raw_helpdesk.users",
-    "raw_billing.customers",
-    "raw_billing.subscriptions",
-    "raw_billing.subscription_items",
-}
-
 CHANNELS = ["email", "web", "chat", "phone", "api"]
 PRIORITIES = ["low", "normal", "high", "urgent"]
 SURVEY_SCALES = {"csat": (1, 5), "ces": (1, 7), "nps": (0, 10)}
@@ -381,6 +370,19 @@ def _freshness_sql(ctx: FrameContext) -> str:
     )
 
 
+def _emptied_sql_for(suite_name: str):
+    def sql(ctx: FrameContext) -> str:
+        history = ctx.history(suite_name, "volume_vs_recent_validations")
+        previous = float(history[0]) if history else 0.0
+        return (
+            f"select count(*) as row_count, {previous!r}::double as previous_row_count, "
+            f"case when count(*) = 0 and {previous!r}::double > 0 then 1 else 0 end as emptied "
+            f"from {ctx.relation}"
+        )
+
+    return sql
+
+
 def _volume_sql_for(suite_name: str):
     def sql(ctx: FrameContext) -> str | None:
         history = ctx.history(suite_name, "volume_vs_recent_validations")
@@ -418,6 +420,7 @@ def raw_suite(table: contract.Table, settings: Settings) -> Suite:
     share = {
         "warning_share": settings.raw_warning_share,
         "blocking_share": settings.raw_blocking_share,
+        "blocking_min_rows": settings.raw_blocking_min_rows,
     }
     # ---- structure (blocking) ------------------------------------------------------
     suite.add(
@@ -449,17 +452,15 @@ def raw_suite(table: contract.Table, settings: Settings) -> Suite:
             explain="{column_name} is landed as {landed_type}; the contract says {contract_type}",
         )
     )
+    # An empty table is a warning (a dataset without SLA policies or without billing is
+    # valid: its domain's marts are empty). A table that had rows at the last validation and
+    # is empty now is a broken load: blocking.
     suite.add(
         Check(
             "table_not_empty",
-            "the table has at least one row",
-            BLOCKING if table.qualified_name in CORE_TABLES else WARNING,
-            make(
-                gxe.ExpectColumnValuesToBeBetween,
-                BLOCKING if table.qualified_name in CORE_TABLES else WARNING,
-                column="row_count",
-                min_value=1,
-            ),
+            "the table has at least one row (marts that need it will be empty)",
+            WARNING,
+            make(gxe.ExpectColumnValuesToBeBetween, WARNING, column="row_count", min_value=1),
             frame="row_count",
             explain="the table has no rows",
         )
@@ -467,6 +468,18 @@ def raw_suite(table: contract.Table, settings: Settings) -> Suite:
     suite.add_frame(
         SqlFrame("row_count", lambda ctx: f"select count(*) as row_count from {ctx.relation}")
     )
+    suite.add(
+        Check(
+            "table_not_emptied",
+            "a table that had rows at the last validation is not empty now (a broken load)",
+            BLOCKING,
+            make(gxe.ExpectColumnValuesToBeBetween, BLOCKING, column="emptied", max_value=0),
+            frame="emptied",
+            explain="the table is empty; it had {previous_row_count:,.0f} rows at the last "
+            "validation",
+        )
+    )
+    suite.add_frame(SqlFrame("emptied", _emptied_sql_for(suite.name)))
     # ---- key ------------------------------------------------------------------------
     for column in table.key:
         tiered(
@@ -479,6 +492,9 @@ def raw_suite(table: contract.Table, settings: Settings) -> Suite:
             **share,
         )
     key_text = ", ".join(table.key)
+    # Re-synced copies are expected (a full re-sync duplicates every key) and staging keeps
+    # the newest: duplicates warn, never block.
+    dedupe_share = share | {"blocking_share": 1.0}
     if len(table.key) == 1:
         tiered(
             suite,
@@ -488,7 +504,7 @@ def raw_suite(table: contract.Table, settings: Settings) -> Suite:
             gxe.ExpectColumnValuesToBeUnique,
             table.key,
             column=table.key[0],
-            **share,
+            **dedupe_share,
         )
     else:
         tiered(
@@ -500,7 +516,7 @@ def raw_suite(table: contract.Table, settings: Settings) -> Suite:
             table.key,
             column_list=list(table.key),
             ignore_row_if="any_value_is_missing",
-            **share,
+            **dedupe_share,
         )
     # ---- hand-written row rules ---------------------------------------------------
     for column in (c for c in rules.not_null if c not in table.key):
@@ -617,6 +633,8 @@ def _share_thresholds(
         (WARNING, settings.raw_warning_share),
         (BLOCKING, settings.raw_blocking_share),
     ):
+        if share >= 1.0:
+            continue  # a share of 1.0 never fails: the tier is left out
         suite.add(
             Check(
                 name,
@@ -632,6 +650,9 @@ def _share_thresholds(
                 columns=columns,
                 explain=explain + f" - {severity} above {share:.2%}",
                 counts=(share_column.replace("_share", "_rows"), "checked_rows"),
+                min_rows=settings.raw_blocking_min_rows
+                if severity == BLOCKING and share > 0
+                else 0,
             )
         )
 
