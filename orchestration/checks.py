@@ -4,8 +4,9 @@
   check on the asset it guards (``source:raw_helpdesk.tickets`` -> the raw asset,
   ``model:fct_tickets`` -> the dbt model's asset). Mart suites with blocking
   expectations are blocking checks; raw suites never are (dbt always builds the
-  working warehouse), and their ERROR results withhold publication instead. Suites only read the warehouse, and the jobs run on the
-  in-process executor, so a suite never runs while dbt holds the write lock.
+  working warehouse), and their ERROR results withhold publication instead.
+  Suites only read the warehouse, and the jobs run on the in-process executor,
+  so a suite never runs while dbt holds the write lock.
 * ``raw_freshness`` checks ``max(_loaded_at)`` of every raw table against the
   ``warn_after`` / ``error_after`` its dbt source declares (warning only: stale
   data is worth knowing about, not a reason to withhold a refresh).

@@ -642,9 +642,7 @@ def test_an_empty_table_warns_and_a_table_emptied_since_the_last_validation_bloc
     # Full at the last validation, empty now: a broken load.
     append_results([run(dirty_db, "raw__helpdesk__tickets")], dirty_db)
     execute(dirty_db, "delete from raw_helpdesk.tickets")
-    assert_blocking(
-        run(dirty_db, "raw__helpdesk__tickets"), "table_not_emptied", "it had 100 rows"
-    )
+    assert_blocking(run(dirty_db, "raw__helpdesk__tickets"), "table_not_emptied", "it had 100 rows")
 
 
 def test_stale_load_is_a_warning(dirty_db):
