@@ -19,7 +19,15 @@ Documented repairs (docs/DECISIONLOG.md, "Loading raw files"):
 * a file without ``_loaded_at`` gets the time of the load;
 * extra columns are kept, after the contract's columns;
 * files and folders whose names start with ``_`` or ``.`` are not data
-  (the generator writes its record of injected defects as ``_defects.csv``).
+  (the generator writes its record of injected defects as ``_defects.csv``);
+  other files that are not ``.csv``/``.parquet`` (a README, a JSON manifest) are
+  skipped with a note;
+* a folder ``<schema>.<table>.parquet/`` (a partitioned dataset as Spark or
+  pyarrow write it) is read as one table from every ``*.parquet`` file under it;
+* every timestamp value is parsed on its own: a value with an offset (``+02:00``,
+  ``Z``) or an IANA zone name (``2026-03-02 10:00:00 Europe/Berlin``) is converted
+  to UTC, a naive value is UTC. (DuckDB's own text-to-``timestamptz`` cast lets a
+  zone name shift the offset-free values after it; docs/decisionlog/foundation.md.)
 """
 
 from __future__ import annotations
@@ -56,6 +64,7 @@ class PlannedFile:
     rows: int = 0
     extra_columns: dict[str, str] = field(default_factory=dict)  # name -> DuckDB type
     filled_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -75,6 +84,54 @@ class LoadReport:
         return "\n".join(lines)
 
 
+# What each group of marts needs (docs/data-quality.md, "Minimum dataset"). A build with an
+# empty table still succeeds and publishes; the marts that need it are empty or partial.
+MART_NEEDS: dict[str, tuple[str, ...]] = {
+    "support marts (fct_tickets, agg_support_daily, agg_agent_daily)": (
+        "raw_helpdesk.tickets",
+        "raw_helpdesk.ticket_field_history",
+        "raw_helpdesk.ticket_comments",
+        "raw_helpdesk.users",
+    ),
+    "business-hours figures (calendar minutes only without them)": (
+        "raw_helpdesk.groups",
+        "raw_helpdesk.schedules",
+    ),
+    "SLA events and attainment (fct_sla_events)": ("raw_helpdesk.sla_policies",),
+    "CSAT, CES and NPS": ("raw_helpdesk.satisfaction_responses",),
+    "MRR, retention and cohorts (fct_mrr_monthly, agg_retention_monthly)": (
+        "raw_billing.customers",
+        "raw_billing.subscriptions",
+        "raw_billing.subscription_items",
+        "raw_billing.plans",
+    ),
+    "MRR in other currencies than USD": ("raw_billing.exchange_rates",),
+    "billing health (overdue and failed invoices)": ("raw_billing.invoices",),
+    "product adoption in health scores and customer_360": ("raw_product.daily_usage",),
+}
+
+
+def missing_notes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """One note per group of marts a build will lack because its raw tables are empty."""
+    empty = set()
+    for table in contract.TABLES:
+        try:
+            rows = con.execute(
+                f"select count(*) from {table.schema}.{_quote(table.name)}"
+            ).fetchone()[0]
+        except duckdb.Error:
+            rows = 0
+        if not rows:
+            empty.add(table.qualified_name)
+    return [
+        f"a build will lack {what}: {', '.join(t for t in needs if t in empty)} "
+        + ("is" if sum(t in empty for t in needs) == 1 else "are")
+        + " empty"
+        for what, needs in MART_NEEDS.items()
+        if any(t in empty for t in needs)
+    ]
+
+
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
@@ -84,11 +141,41 @@ def _literal(text: str) -> str:
 
 
 def _reader_sql(path: Path) -> str:
+    if path.is_dir():  # a partitioned parquet dataset: every part file under the folder
+        return f"read_parquet({_literal(str(path / '**' / '*.parquet'))}, union_by_name=true)"
     if path.suffix == ".csv":
         # Every CSV value is read as text and cast to the contract's type below, so a
         # column that happens to look numeric (ids) or empty is never guessed wrongly.
         return f"read_csv({_literal(str(path))}, header=true, all_varchar=true)"
     return f"read_parquet({_literal(str(path))})"
+
+
+# A trailing IANA zone name ("Europe/Berlin", "America/Argentina/Buenos_Aires", "UTC") and a
+# trailing offset ("Z", "+02", "+0200", "+02:00").
+_ZONE_NAME = r"([A-Za-z_]+(/[A-Za-z0-9_+-]+)+|UTC|GMT)\s*$"
+_OFFSET = r"(Z|[+-][0-9][0-9](:?[0-9][0-9])?)\s*$"
+
+
+def _timestamp_expression(src: str, cast: str = "cast") -> str:
+    """Text -> naive UTC timestamp, each value on its own.
+
+    Three branches, so a value with a zone name never goes through DuckDB's text to
+    timestamptz cast (which then shifts later offset-free values of the same vector):
+    zone name -> local time in that zone; offset -> that offset; naive -> UTC. An
+    unknown zone name gives NULL (reported as unreadable by the validation phase).
+    """
+    text = f"trim(cast({src} as varchar))"
+    zone = f"regexp_extract({text}, '{_ZONE_NAME}', 1)"
+    local = f"trim(regexp_replace({text}, '{_ZONE_NAME}', ''))"
+    return (
+        f"case when {src} is null then null "
+        f"when regexp_matches({text}, '\\d\\s+{_ZONE_NAME}') then "
+        f"case when {zone} in (select name from pg_timezone_names()) "
+        f"then timezone('UTC', timezone({zone}, {cast}({local} as timestamp))) end "
+        f"when regexp_matches({text}, '\\d{_OFFSET}') then "
+        f"timezone('UTC', {cast}({text} as timestamptz)) "
+        f"else {cast}({text} as timestamp) end"
+    )
 
 
 def _cast_expression(column: contract.Column, source: str, source_type: str = "VARCHAR") -> str:
@@ -97,15 +184,19 @@ def _cast_expression(column: contract.Column, source: str, source_type: str = "V
     if source_type == column.type:
         return src  # already the landed type (typed parquet): nothing to convert
     if column.type == contract.TS:
-        # Values with an offset are converted to UTC; naive values are taken as UTC
-        # (the connection runs with TimeZone=UTC).
-        return f"cast(cast({src} as timestamptz) as timestamp)"
+        if source_type.startswith("TIMESTAMP WITH TIME ZONE"):
+            return f"timezone('UTC', {src})"
+        if source_type.startswith(("TIMESTAMP", "DATE")):
+            return f"cast({src} as timestamp)"
+        return _timestamp_expression(src)
     if column.type == contract.TEXT:
         return f"cast({src} as varchar)"
     return f"cast({src} as {column.type})"
 
 
 def _try_cast_expression(column: contract.Column, source: str, source_type: str) -> str:
+    if column.type == contract.TS and source_type == "VARCHAR":
+        return _timestamp_expression(_quote(source), cast="try_cast")
     return _cast_expression(column, source, source_type).replace("cast(", "try_cast(")
 
 
@@ -177,6 +268,20 @@ def _plan_file(
                     f"{path.name}: column {name}: {bad_count:,} value(s) cannot be read as "
                     f"{table.column(name).type} (for example {example!r})"
                 )
+        # A DATE column given a time of day keeps the date only: say so.
+        for name, source in checks:
+            if table.column(name).type == "DATE" and present_types[source] == "VARCHAR":
+                timed, example = con.execute(
+                    f"select count(*), any_value({_quote(source)}) from {reader} "
+                    f"where length(trim({_quote(source)})) > 10 "
+                    f"and try_cast({_quote(source)} as timestamp) is not null "
+                    f"and cast(try_cast({_quote(source)} as timestamp) as time) <> time '00:00'"
+                ).fetchone()
+                if timed:
+                    planned.notes.append(
+                        f"{path.name}: column {name} is a date; {timed:,} value(s) with a time "
+                        f"of day keep the date only (for example {example!r})"
+                    )
     contract_names = set(table.column_names)
     for source in present:
         if source.lower() not in contract_names:
@@ -199,8 +304,18 @@ def plan_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> list[PlannedFil
         raise LoadError(folder, [f"{folder} is not a folder"])
     planned: list[PlannedFile] = []
     seen: dict[str, Path] = {}
+    skipped: list[str] = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(("_", ".")) or path.is_dir():
+        if path.name.startswith(("_", ".")):
+            continue
+        if path.is_dir() and not path.name.endswith(".parquet"):
+            skipped.append(path.name + "/")
+            continue
+        if path.is_dir() and not any(path.rglob("*.parquet")):
+            problems.append(f"{path.name}/: a parquet dataset folder with no *.parquet file")
+            continue
+        if path.is_file() and path.suffix not in (".csv", ".parquet"):
+            skipped.append(path.name)
             continue
         item = _plan_file(con, path, problems)
         if item is None:
@@ -215,6 +330,8 @@ def plan_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> list[PlannedFil
         problems.append("no <schema>.<table>.csv or .parquet file found")
     if problems:
         raise LoadError(folder, problems)
+    if skipped and planned:
+        planned[0].notes.append("skipped (not a .csv or .parquet data file): " + ", ".join(skipped))
     return planned
 
 
@@ -234,12 +351,14 @@ def load_folder(database: Path | str, folder: Path | str, mode: str = "replace")
         created_empty: list[str] = []
         by_name = {p.table.qualified_name: p for p in planned}
         con.execute("begin transaction")
+        current: PlannedFile | None = None
         try:
             for schema in contract.SCHEMAS:
                 con.execute(f"create schema if not exists {schema}")
             for table in contract.TABLES:
                 target = f"{table.schema}.{_quote(table.name)}"
                 item = by_name.get(table.qualified_name)
+                current = item
                 exists = bool(
                     con.execute(
                         "select count(*) from information_schema.tables "
@@ -273,10 +392,19 @@ def load_folder(database: Path | str, folder: Path | str, mode: str = "replace")
                         f"{item.path.name}: column(s) not in file, filled "
                         f"(NULL, or load time for _loaded_at): {', '.join(item.filled_columns)}"
                     )
+                notes += item.notes
             con.execute("commit")
+        except duckdb.Error as exc:
+            con.execute("rollback")
+            culprit = current.path.name if current is not None else "the folder"
+            first_line = str(exc).strip().splitlines()[0]
+            raise LoadError(
+                folder, [f"{culprit}: cannot be read to the end ({first_line})"]
+            ) from None
         except BaseException:
             con.execute("rollback")
             raise
+        notes += missing_notes(con)
         return LoadReport(mode=mode, loaded=loaded, created_empty=created_empty, notes=notes)
     finally:
         con.close()
