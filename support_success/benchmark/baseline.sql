@@ -1027,9 +1027,14 @@ select
     cast(round(sum(cast(n.mrr_e10 as decimal(38, 0)) * cast(0.0000000001 as decimal(11, 10))
         * fx.rate), 2) as decimal(18, 2)) as mrr,
     cast(round(sum(cast(n.mrr_e10 as decimal(38, 0)) * cast(0.0000000001 as decimal(11, 10))
-        * fx.constant_rate), 2) as decimal(18, 2)) as mrr_constant_currency
+        * fx.constant_rate), 2) as decimal(18, 2)) as mrr_constant_currency,
+    -- the same items at the previous month's rates (the FX split of the bridge)
+    cast(round(sum(cast(n.mrr_e10 as decimal(38, 0)) * cast(0.0000000001 as decimal(11, 10))
+        * coalesce(prev.rate, fx.rate)), 2) as decimal(18, 2)) as mrr_at_previous_rates
 from native as n
 join bl_fx as fx on fx.currency = n.currency and fx.month_start = n.month_start
+left join bl_fx as prev
+    on prev.currency = n.currency and prev.month_start = n.month_start - interval 1 month
 group by all;
 
 create or replace table baseline.mrr_monthly as
@@ -1040,7 +1045,8 @@ with first_paid as (
     group by all
 ),
 grid as (
-    select f.customer_id, m.month_start, coalesce(c.mrr, 0) as mrr
+    select f.customer_id, m.month_start, coalesce(c.mrr, 0) as mrr,
+        coalesce(c.mrr_at_previous_rates, 0) as mrr_at_previous_rates
     from first_paid as f
     join bl_months as m on m.month_start >= f.first_month
     left join bl_customer_months as c
@@ -1062,8 +1068,8 @@ select
         when mrr > 0 and not paid_before then 'new'
         when mrr > 0 and previous_mrr = 0 then 'reactivation'
         when mrr = 0 and previous_mrr > 0 then 'churn'
-        when mrr > previous_mrr then 'expansion'
-        when mrr < previous_mrr then 'contraction'
+        when mrr_at_previous_rates > previous_mrr then 'expansion'
+        when mrr_at_previous_rates < previous_mrr then 'contraction'
         else 'unchanged'
     end as movement_type
 from history;

@@ -451,7 +451,7 @@ _MONTHS = """
     select
         month_start, reporting_currency, customers_closing, customers_churned,
         mrr_opening, mrr_new, mrr_reactivation, mrr_expansion, mrr_contraction, mrr_churn,
-        mrr_closing, nrr_1m, grr_1m, logo_retention_1m, nrr_12m, grr_12m,
+        mrr_fx, mrr_closing, nrr_1m, grr_1m, logo_retention_1m, nrr_12m, grr_12m,
         logo_churn_rate, revenue_churn_rate, quick_ratio, arpa
     from marts.agg_retention_monthly
     where segment = $segment
@@ -528,6 +528,7 @@ def mrr_bridge(database: Path, f: Filters) -> MrrBridge:
                 sum(mrr_expansion) as expansion,
                 sum(mrr_contraction) as contraction,
                 sum(mrr_churn) as churn,
+                sum(mrr_fx) as fx,
                 arg_max(mrr_closing, month_start) as closing
             from months
             """,
@@ -542,6 +543,7 @@ def mrr_bridge(database: Path, f: Filters) -> MrrBridge:
         ("Expansion", row["expansion"]),
         ("Contraction", -row["contraction"]),
         ("Churn", -row["churn"]),
+        ("FX", row["fx"]),
     ]
     level = row["opening"]
     rows = [("Opening", float(level), 0.0, float(level), "total")]

@@ -79,20 +79,21 @@ create table marts.agg_retention_monthly (
     customers_closing bigint, customers_churned bigint,
     mrr_opening decimal(18,2), mrr_new decimal(18,2), mrr_reactivation decimal(18,2),
     mrr_expansion decimal(18,2), mrr_contraction decimal(18,2), mrr_churn decimal(18,2),
-    mrr_closing decimal(18,2),
+    mrr_fx decimal(18,2), mrr_closing decimal(18,2),
     nrr_1m decimal(18,6), grr_1m decimal(18,6), logo_retention_1m decimal(18,6),
     nrr_12m decimal(18,6), grr_12m decimal(18,6), logo_churn_rate decimal(18,6),
     revenue_churn_rate decimal(18,6), quick_ratio decimal(18,6), arpa decimal(18,2)
 );
 insert into marts.agg_retention_monthly values
-    -- January: 100 + 50 + 0 + 10 - 5 - 20 = 135; February: 135 + 0 + 15 + 0 - 10 - 0 = 140
-    ('2026-01-01', 'all', 'USD', 3, 1, 100, 50, 0, 10, 5, 20, 135,
+    -- January: 100 + 50 + 0 + 7 - 5 - 20 + 3 (fx) = 135; February: 135 + 0 + 15 + 0 - 10 - 0
+    -- + 0 = 140
+    ('2026-01-01', 'all', 'USD', 3, 1, 100, 50, 0, 7, 5, 20, 3, 135,
         0.85, 0.75, 0.5, null, null, 0.5, 0.2, 2.4, 45),
-    ('2026-02-01', 'all', 'USD', 4, 0, 135, 0, 15, 0, 10, 0, 140,
+    ('2026-02-01', 'all', 'USD', 4, 0, 135, 0, 15, 0, 10, 0, 0, 140,
         0.962963, 0.925926, 1, null, null, 0, 0, 1.5, 35),
-    ('2026-01-01', 'smb', 'USD', 1, 0, 40, 0, 0, 0, 0, 0, 40,
+    ('2026-01-01', 'smb', 'USD', 1, 0, 40, 0, 0, 0, 0, 0, 0, 40,
         1, 1, 1, null, null, 0, 0, null, 40),
-    ('2026-02-01', 'smb', 'USD', 1, 0, 40, 0, 0, 2.5, 0, 0, 42.5,
+    ('2026-02-01', 'smb', 'USD', 1, 0, 40, 0, 0, 2.5, 0, 0, 0, 42.5,
         1.0625, 1, 1, null, null, 0, 0, null, 42.5);
 """
 
@@ -320,9 +321,10 @@ def test_mrr_bridge_over_two_months_reconciles(published):
         "Opening": (100.0, 0.0, 100.0),
         "New": (50.0, 100.0, 150.0),
         "Reactivation": (15.0, 150.0, 165.0),
-        "Expansion": (10.0, 165.0, 175.0),
-        "Contraction": (-15.0, 175.0, 160.0),
-        "Churn": (-20.0, 160.0, 140.0),
+        "Expansion": (7.0, 165.0, 172.0),
+        "Contraction": (-15.0, 172.0, 157.0),
+        "Churn": (-20.0, 157.0, 137.0),
+        "FX": (3.0, 137.0, 140.0),
         "Closing": (140.0, 0.0, 140.0),
     }
     assert (bridge.first_month, bridge.last_month, bridge.reconciles) == (JAN, FEB, True)

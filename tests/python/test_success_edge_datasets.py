@@ -151,9 +151,10 @@ def test_hand_made_dataset(private_warehouse, tmp_path):
     assert mrr[("C1", "2024-02-01")] == (Decimal("150.00"), Decimal("150.00"), "expansion")
     assert mrr[("C1", "2024-03-01")] == (Decimal("50.00"), Decimal("50.00"), "contraction")
     # C2: yearly 20 x 30.00 EUR, 10 % off = 45.00 EUR/month at 1.10, 1.20, 1.05 (29 March:
-    # the latest rate on or before the 31st) -> 49.50, 54.00, 47.25; constant 49.50.
-    assert mrr[("C2", "2024-02-01")] == (Decimal("54.00"), Decimal("49.50"), "expansion")
-    assert mrr[("C2", "2024-03-01")] == (Decimal("47.25"), Decimal("49.50"), "contraction")
+    # the latest rate on or before the 31st) -> 49.50, 54.00, 47.25; constant 49.50. Only the
+    # rate moved: unchanged both months, the change is FX (metrics.md, "Recurring revenue").
+    assert mrr[("C2", "2024-02-01")] == (Decimal("54.00"), Decimal("49.50"), "unchanged")
+    assert mrr[("C2", "2024-03-01")] == (Decimal("47.25"), Decimal("49.50"), "unchanged")
     # C3: a trial that never pays -> no row at all.
     assert not [k for k in mrr if k[0] == "C3"]
     # C4: cancelled 10 Jan, ended 1 Feb 00:00 -> counts in January, churns in February,
@@ -191,12 +192,12 @@ def test_hand_made_dataset(private_warehouse, tmp_path):
     bridge = _rows(
         private_warehouse,
         "select month_start, mrr_opening, mrr_new, mrr_reactivation, mrr_expansion, "
-        "mrr_contraction, mrr_churn, mrr_closing from marts.agg_retention_monthly "
+        "mrr_contraction, mrr_churn, mrr_fx, mrr_closing from marts.agg_retention_monthly "
         "where segment = 'all' order by month_start",
     )
-    # February: 209.50 + 54.50 (C1 +50, C2 +4.50) - 10 (C5) - 30 (C4) = 224.00
+    # February: 209.50 + 50 (C1) - 10 (C5) - 30 (C4) + 4.50 (C2's EUR, fx) = 224.00
     assert bridge[1][1:] == tuple(
-        Decimal(x) for x in ("209.50", "0.00", "0.00", "54.50", "10.00", "30.00", "224.00")
+        Decimal(x) for x in ("209.50", "0.00", "0.00", "50.00", "10.00", "30.00", "4.50", "224.00")
     )
 
 

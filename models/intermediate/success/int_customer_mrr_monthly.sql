@@ -2,6 +2,8 @@
 -- is in the end-of-month snapshot: MRR in the reporting currency (at the month's rate) and in
 -- constant currency (at the first month's rate), rounded once, to the cent, per customer ×
 -- month (decision log, "Where rounding happens"), with seats and subscriptions in force.
+-- `mrr_at_previous_rates` values the same items at the rates of the month before (R*(M) of
+-- metrics.md, "Recurring revenue"): the bridge reads movements from it and the rest as FX.
 with item_months as (
     select
         customer_id,
@@ -30,6 +32,12 @@ converted as (
         sum(customer_currency_months.mrr_native * fx.rate_to_reporting) as mrr_unrounded,
         sum(customer_currency_months.mrr_native * fx.constant_rate_to_reporting)
             as mrr_constant_currency_unrounded,
+        -- The same items at the previous month's rates (the first month of the data has no
+        -- previous month: its own rates), for the FX split of the bridge.
+        sum(
+            customer_currency_months.mrr_native
+            * coalesce(previous_fx.rate_to_reporting, fx.rate_to_reporting)
+        ) as mrr_at_previous_rates_unrounded,
         bool_or(fx.is_rate_fallback and customer_currency_months.mrr_native > 0)
             as is_rate_fallback,
         count(distinct customer_currency_months.currency) as currencies
@@ -37,6 +45,9 @@ converted as (
     inner join {{ ref('int_fx_rates_monthly') }} as fx
         on customer_currency_months.currency = fx.currency
         and customer_currency_months.month_start = fx.month_start
+    left join {{ ref('int_fx_rates_monthly') }} as previous_fx
+        on customer_currency_months.currency = previous_fx.currency
+        and previous_fx.month_start = {{ dbt.dateadd('month', -1, 'customer_currency_months.month_start') }}
     group by customer_currency_months.customer_id, customer_currency_months.month_start
 ),
 
@@ -58,6 +69,7 @@ select
     converted.month_start,
     {{ success_to_cents('converted.mrr_unrounded') }} as mrr,
     {{ success_to_cents('converted.mrr_constant_currency_unrounded') }} as mrr_constant_currency,
+    {{ success_to_cents('converted.mrr_at_previous_rates_unrounded') }} as mrr_at_previous_rates,
     converted.is_rate_fallback,
     cast(converted.currencies as bigint) as currencies,
     seats.subscribed_quantity,

@@ -1,5 +1,5 @@
 -- Grain: one row per month × segment ('all' = every customer), with the MRR bridge in
--- reporting and constant currency, retention against base months M−1 and M−12, churn
+-- reporting and constant currency (FX moves apart in `mrr_fx`, 0 in constant currency), retention against base months M−1 and M−12, churn
 -- rates, quick ratio, ARPA, LTV and win-back. Each ratio keeps its numerator and
 -- denominator so it re-aggregates; every ratio is NULL when its denominator is 0.
 {%- set bases = [('1m', 1), ('12m', 12)] %}
@@ -13,10 +13,12 @@ with customer_months as (
         previous_mrr,
         movement_type,
         movement_amount,
+        fx_amount,
         mrr_constant_currency,
         previous_mrr_constant_currency,
         movement_type_constant_currency,
         movement_amount_constant_currency,
+        fx_amount_constant_currency,
         months_since_churn
     from {{ ref('fct_mrr_monthly') }}
 ),
@@ -77,6 +79,7 @@ aggregated as (
         sum(case when movement_type{{ suffix }} = 'expansion' then movement_amount{{ suffix }} else 0 end) as mrr_expansion{{ suffix }},
         sum(case when movement_type{{ suffix }} = 'contraction' then -movement_amount{{ suffix }} else 0 end) as mrr_contraction{{ suffix }},
         sum(case when movement_type{{ suffix }} = 'churn' then -movement_amount{{ suffix }} else 0 end) as mrr_churn{{ suffix }},
+        sum(fx_amount{{ suffix }}) as mrr_fx{{ suffix }},
         sum(mrr{{ suffix }}) as mrr_closing{{ suffix }},
         {%- for base, _ in bases %}
         sum(case when mrr{{ suffix }}_base_{{ base }} > 0 then mrr{{ suffix }}_base_{{ base }} else 0 end) as base_mrr_{{ base }}{{ suffix }},
@@ -102,7 +105,7 @@ filled as (
         cast(coalesce(aggregated.{{ column }}, 0) as bigint) as {{ column }},
         {%- endfor %}
         {%- for suffix, _ in bases_currency %}
-        {%- for column in ['mrr_opening', 'mrr_new', 'mrr_reactivation', 'mrr_expansion', 'mrr_contraction', 'mrr_churn', 'mrr_closing', 'base_mrr_1m', 'base_mrr_now_1m', 'base_mrr_capped_1m', 'base_mrr_12m', 'base_mrr_now_12m', 'base_mrr_capped_12m'] %}
+        {%- for column in ['mrr_opening', 'mrr_new', 'mrr_reactivation', 'mrr_expansion', 'mrr_contraction', 'mrr_churn', 'mrr_fx', 'mrr_closing', 'base_mrr_1m', 'base_mrr_now_1m', 'base_mrr_capped_1m', 'base_mrr_12m', 'base_mrr_now_12m', 'base_mrr_capped_12m'] %}
         cast(coalesce(aggregated.{{ column }}{{ suffix }}, 0) as decimal(18, 2)) as {{ column }}{{ suffix }},
         {%- endfor %}
         {%- endfor %}
@@ -140,6 +143,7 @@ select
     mrr_expansion{{ suffix }},
     mrr_contraction{{ suffix }},
     mrr_churn{{ suffix }},
+    mrr_fx{{ suffix }},
     mrr_closing{{ suffix }},
     {%- endfor %}
     {%- for base, _ in bases %}

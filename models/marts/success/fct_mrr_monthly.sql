@@ -1,7 +1,8 @@
 -- Grain: one row per customer × month, from the customer's first month with MRR to the
--- as-of month (months after a churn are kept, at 0). Movement types are decided per
--- currency basis: a move of the exchange rate is expansion in reporting currency but
--- unchanged in constant currency.
+-- as-of month (months after a churn are kept, at 0). A currency move is never a movement
+-- (metrics.md, "Recurring revenue"): the movement type and amount come from this month's
+-- items at last month's rates minus last month's MRR; the rest of the change is `fx_amount`.
+-- In constant currency every month uses one rate per currency, so there is no FX.
 with months as (
     select month_start from {{ ref('int_success_months') }}
 ),
@@ -12,6 +13,7 @@ snapshots as (
         month_start,
         mrr,
         mrr_constant_currency,
+        mrr_at_previous_rates,
         is_rate_fallback,
         subscribed_quantity,
         paid_quantity,
@@ -43,6 +45,7 @@ filled as (
         coalesce(customers.segment, 'unknown') as segment,
         coalesce(snapshots.mrr, 0) as mrr,
         coalesce(snapshots.mrr_constant_currency, 0) as mrr_constant_currency,
+        coalesce(snapshots.mrr_at_previous_rates, 0) as mrr_at_previous_rates_raw,
         coalesce(snapshots.is_rate_fallback, false) as is_rate_fallback,
         coalesce(snapshots.subscribed_quantity, 0) as subscribed_quantity,
         coalesce(snapshots.paid_quantity, 0) as paid_quantity,
@@ -77,15 +80,26 @@ with_history as (
         )
 ),
 
-classified as (
+-- R*(M): at last month's rates, or at this month's when there was no MRR last month.
+at_previous_rates as (
     select
         with_history.*,
+        case
+            when previous_mrr = 0 then mrr
+            else mrr_at_previous_rates_raw
+        end as mrr_at_previous_rates
+    from with_history
+),
+
+classified as (
+    select
+        at_previous_rates.*,
         case
             when mrr > 0 and not had_mrr_before then 'new'
             when mrr > 0 and previous_mrr = 0 then 'reactivation'
             when mrr = 0 and previous_mrr > 0 then 'churn'
-            when mrr > previous_mrr then 'expansion'
-            when mrr < previous_mrr then 'contraction'
+            when mrr_at_previous_rates > previous_mrr then 'expansion'
+            when mrr_at_previous_rates < previous_mrr then 'contraction'
             else 'unchanged'
         end as movement_type,
         case
@@ -96,7 +110,7 @@ classified as (
             when mrr_constant_currency < previous_mrr_constant_currency then 'contraction'
             else 'unchanged'
         end as movement_type_constant_currency
-    from with_history
+    from at_previous_rates
 )
 
 select
@@ -108,12 +122,15 @@ select
     cast(mrr * 12 as decimal(18, 2)) as arr,
     cast(previous_mrr as decimal(18, 2)) as previous_mrr,
     movement_type,
-    cast(mrr - previous_mrr as decimal(18, 2)) as movement_amount,
+    cast(mrr_at_previous_rates as decimal(18, 2)) as mrr_at_previous_rates,
+    cast(mrr_at_previous_rates - previous_mrr as decimal(18, 2)) as movement_amount,
+    cast(mrr - mrr_at_previous_rates as decimal(18, 2)) as fx_amount,
     cast(mrr_constant_currency as decimal(18, 2)) as mrr_constant_currency,
     cast(previous_mrr_constant_currency as decimal(18, 2)) as previous_mrr_constant_currency,
     movement_type_constant_currency,
     cast(mrr_constant_currency - previous_mrr_constant_currency as decimal(18, 2))
         as movement_amount_constant_currency,
+    cast(0 as decimal(18, 2)) as fx_amount_constant_currency,
     mrr > 0 as is_paying,
     first_paid_month_start,
     case

@@ -34,7 +34,7 @@ customer_mismatches as (
         month_start,
         customer_id
     from {{ ref('fct_mrr_monthly') }}
-    where previous_mrr + movement_amount <> mrr
+    where previous_mrr + movement_amount + fx_amount <> mrr
         or previous_mrr_constant_currency + movement_amount_constant_currency
             <> mrr_constant_currency
         or (movement_type = 'churn') <> (previous_mrr > 0 and mrr = 0)
