@@ -160,6 +160,7 @@
 {% set typed_sql %}
     select
         cast(p.policy_id as {{ dbt.type_string() }}) as policy_id,
+        nullif(trim(cast(p.policy_name as {{ dbt.type_string() }})), '') as policy_name,
         priority_map.canonical_value as priority,
         metric_map.canonical_value as metric,
         cast(p.target_minutes as bigint) as target_minutes,
@@ -177,7 +178,7 @@
 {{ helpdesk_audited_rows(
     typed_sql,
     ['policy_id', '_priority_raw', '_metric_raw', 'valid_from'],
-    ['priority', 'metric', 'target_minutes', 'in_business_hours', 'valid_to'],
+    ['policy_name', 'priority', 'metric', 'target_minutes', 'in_business_hours', 'valid_to'],
     [
         ('null_required_value', 'target_minutes is null or in_business_hours is null'),
         ('unknown_enum_value', 'priority is null or metric is null'),

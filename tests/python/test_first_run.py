@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -122,3 +123,31 @@ def test_a_tickets_file_missing_a_column_is_refused_and_publication_is_unchanged
     assert "raw_helpdesk.tickets.csv: missing required column(s)" in loaded.stderr
     assert "Traceback" not in loaded.stderr
     assert published.stat().st_mtime_ns == before
+
+
+def test_one_evaluation_instant_with_helpdesk_data_newer_than_billing(first_run):
+    published = first_run / "published" / "warehouse.duckdb"
+    working = first_run / "warehouse.duckdb"
+    # The newest event of the three domains is the NPS answer of 20 March 10:00; billing's
+    # newest is a seat change on 10 March. Every mart evaluates at 20 March 10:00.
+    assert _rows(working, "select evaluated_at from intermediate.int_evaluation_instant") == [
+        (datetime(2026, 3, 20, 10, 0),)
+    ]
+    # Tickets of the last 90 days per customer = the tickets listed for that customer
+    # (T10 is merged into T9, T12 has no created_at): C1 T1 T2 T11, C2 T3 T4, C3 T5 T6,
+    # C4 T7 T8, C5 T9.
+    counts = dict(_rows(published, "select customer_id, tickets_90d from marts.customer_360"))
+    assert counts == {"C1": 3, "C2": 2, "C3": 2, "C4": 2, "C5": 1}
+    listed = dict(
+        _rows(
+            published,
+            "select account_id, count(*) from marts.fct_tickets "
+            "where created_at > timestamp '2026-03-20 10:00:00' - interval 90 day "
+            "and created_at <= timestamp '2026-03-20 10:00:00' group by account_id",
+        )
+    )
+    assert listed == counts
+    # The current month of the success marts is the instant's month.
+    assert _rows(published, "select max(month_start) from marts.fct_mrr_monthly") == [
+        (date(2026, 3, 1),)
+    ]

@@ -15,10 +15,16 @@
   - resolution: created_at → the last solve if the ticket is solved or closed
     at the evaluation time (closed without a solve: when it closed), counting
     only time in new, open and on_hold.
+  - agent_work: as resolution, counting only time in new and open.
+  - periodic_update: one per interval of int_support__update_intervals (agent
+    reply → next agent reply, ended by a solve, restarted by a reopen).
+  - pausable_update: the same intervals, not counting time in pending.
   Policy: the ticket's priority in force at fulfilled_at (running: at the
   evaluation time), and the policy target for that priority and metric valid
-  at that instant (several valid: the latest valid_from, then policy_id).
-  A clock without a matching policy has no SLA row.
+  at that instant. If the ticket's sla_policy field names a policy at that
+  instant, only that policy's rows apply; otherwise every policy's rows for the
+  priority (several valid: the latest valid_from, then policy_id). A clock
+  without a matching target has no SLA row.
 
   breach_at = the instant the elapsed time reaches the target on the policy's
   clock (business or calendar). For resolution, whose clock pauses, it is the
@@ -77,6 +83,40 @@ response_and_resolution_clocks as (
         requester_wait_business_seconds,
         status_at_as_of
     from activity
+    union all
+    select
+        ticket_id,
+        'agent_work',
+        1,
+        schedule_id,
+        created_at,
+        resolved_at,
+        case when resolved_at is not null then 'solve' end,
+        agent_work_calendar_seconds,
+        agent_work_business_seconds,
+        status_at_as_of
+    from activity
+),
+
+update_clocks as (
+    select
+        u.ticket_id,
+        m.metric,
+        u.interval_number as instance_number,
+        u.schedule_id,
+        u.started_at,
+        u.ended_at as fulfilled_at,
+        u.ended_by as fulfilled_by,
+        case when m.metric = 'pausable_update' then u.calendar_seconds - u.pending_calendar_seconds end as countable_calendar_seconds,
+        case when m.metric = 'pausable_update' then u.business_seconds - u.pending_business_seconds end as countable_business_seconds,
+        a.status_at_as_of
+    from {{ ref('int_support__update_intervals') }} as u
+    inner join activity as a on a.ticket_id = u.ticket_id
+    cross join (
+        select 'periodic_update' as metric
+        union all
+        select 'pausable_update'
+    ) as m
 ),
 
 wait_clocks as (
@@ -99,6 +139,8 @@ clocks as (
     select * from response_and_resolution_clocks
     union all
     select * from wait_clocks
+    union all
+    select * from update_clocks
 ),
 
 clocks_with_priority as (
@@ -106,19 +148,26 @@ clocks_with_priority as (
         clocks.*,
         coalesce(clocks.fulfilled_at, evaluation.as_of) as policy_lookup_at,
         coalesce(clocks.fulfilled_at, evaluation.as_of) as counted_until,
-        p.priority as priority_at_lookup
+        p.priority as priority_at_lookup,
+        ps.policy_name as applied_policy_name
     from clocks
     cross join evaluation
     left join {{ ref('int_support__ticket_priority_spans') }} as p
         on p.ticket_id = clocks.ticket_id
         and coalesce(clocks.fulfilled_at, evaluation.as_of) >= p.valid_from
         and coalesce(clocks.fulfilled_at, evaluation.as_of) < coalesce(p.valid_until, cast('9999-12-31' as timestamp))
+    left join {{ ref('int_support__ticket_policy_spans') }} as ps
+        on ps.ticket_id = clocks.ticket_id
+        and coalesce(clocks.fulfilled_at, evaluation.as_of) >= ps.valid_from
+        and coalesce(clocks.fulfilled_at, evaluation.as_of) < coalesce(ps.valid_until, cast('9999-12-31' as timestamp))
 ),
 
 policy_matches as (
     select
         c.*,
         pol.policy_id,
+        pol.policy_name,
+        case when c.applied_policy_name is not null then 'sla_policy field' else 'priority' end as policy_source,
         pol.target_minutes,
         pol.in_business_hours,
         row_number() over (
@@ -131,6 +180,7 @@ policy_matches as (
         and pol.metric = c.metric
         and c.policy_lookup_at >= pol.valid_from
         and c.policy_lookup_at < coalesce(pol.valid_to, cast('9999-12-31' as timestamp))
+        and (c.applied_policy_name is null or pol.policy_name = c.applied_policy_name)
 ),
 
 sla_clocks as (
@@ -145,12 +195,12 @@ sla_clocks as (
 elapsed as (
     select
         s.*,
-        case when s.metric = 'resolution' then s.countable_calendar_seconds
+        case when s.metric in ('resolution', 'agent_work', 'pausable_update') then s.countable_calendar_seconds
             else cast({{ dbt.datediff('s.started_at', 's.counted_until', 'second') }} as bigint)
         end as elapsed_calendar_seconds,
         case
             when s.schedule_id is null then null
-            when s.metric = 'resolution' then s.countable_business_seconds
+            when s.metric in ('resolution', 'agent_work', 'pausable_update') then s.countable_business_seconds
             else cast({{ business_seconds_at('cal_end', 's.counted_until') }} - {{ business_seconds_at('cal_start', 's.started_at') }} as bigint)
         end as elapsed_business_seconds
     from sla_clocks as s
@@ -158,36 +208,89 @@ elapsed as (
     {{ business_calendar_lookup('cal_end', 's.schedule_id', 's.counted_until') }}
 ),
 
--- resolution: the countable status span in which the running total crosses the target
+-- Clocks that pause (resolution, agent_work, pausable_update): the countable stretches of
+-- each clock in order, with the countable time before each; breach_at falls in the stretch
+-- where the running total crosses the target.
+status_spans as (
+    select ticket_id, status, started_at, ended_at, calendar_seconds, business_seconds,
+        counts_for_requester_wait
+    from {{ ref('int_support__ticket_status_spans') }}
+    where {{ support_ticket_in_scope(scope, 'ticket_id') }}
+),
+
+pausable_intervals as (
+    select ticket_id, instance_number, schedule_id, started_at, counted_until
+    from elapsed
+    where metric = 'pausable_update'
+),
+
+clipped_pieces as (
+    select
+        i.ticket_id,
+        i.instance_number,
+        i.schedule_id,
+        case when sp.started_at > i.started_at then sp.started_at else i.started_at end as piece_start,
+        case when sp.ended_at < i.counted_until then sp.ended_at else i.counted_until end as piece_end
+    from pausable_intervals as i
+    inner join status_spans as sp
+        on sp.ticket_id = i.ticket_id
+        and sp.status <> 'pending'
+        and sp.started_at < i.counted_until
+        and sp.ended_at > i.started_at
+),
+
+pieces as (
+    select ticket_id, 'resolution' as metric, 1 as instance_number, started_at as piece_start,
+        calendar_seconds, business_seconds
+    from status_spans
+    where counts_for_requester_wait
+    union all
+    select ticket_id, 'agent_work', 1, started_at, calendar_seconds, business_seconds
+    from status_spans
+    where status in ('new', 'open')
+    union all
+    select
+        c.ticket_id,
+        'pausable_update',
+        c.instance_number,
+        c.piece_start,
+        cast({{ dbt.datediff('c.piece_start', 'c.piece_end', 'second') }} as bigint),
+        cast({{ business_seconds_at('cal_e', 'c.piece_end') }} - {{ business_seconds_at('cal_s', 'c.piece_start') }} as bigint)
+    from clipped_pieces as c
+    {{ business_calendar_lookup('cal_s', 'c.schedule_id', 'c.piece_start') }}
+    {{ business_calendar_lookup('cal_e', 'c.schedule_id', 'c.piece_end') }}
+),
+
 countable_spans as (
     select
-        ticket_id,
-        started_at,
-        calendar_seconds,
-        business_seconds,
+        pieces.*,
         coalesce(sum(calendar_seconds) over running_total, 0) as calendar_seconds_before,
         coalesce(sum(business_seconds) over running_total, 0) as business_seconds_before
-    from {{ ref('int_support__ticket_status_spans') }}
-    where counts_for_requester_wait
-        and {{ support_ticket_in_scope(scope, 'ticket_id') }}
-    window running_total as (partition by ticket_id order by started_at rows between unbounded preceding and 1 preceding)
+    from pieces
+    window running_total as (
+        partition by ticket_id, metric, instance_number order by piece_start
+        rows between unbounded preceding and 1 preceding
+    )
 ),
 
 resolution_crossings as (
     select
         e.ticket_id,
-        'resolution' as metric,
-        min(sp.started_at) as crossing_span_started_at,
+        e.metric,
+        e.instance_number,
+        min(sp.piece_start) as crossing_span_started_at,
         min(e.target_seconds - case when e.in_business_hours then sp.business_seconds_before else sp.calendar_seconds_before end) as remaining_seconds
     from elapsed as e
     inner join countable_spans as sp
         on sp.ticket_id = e.ticket_id
-    where e.metric = 'resolution'
+        and sp.metric = e.metric
+        and sp.instance_number = e.instance_number
+    where e.metric in ('resolution', 'agent_work', 'pausable_update')
         and case when e.in_business_hours then sp.business_seconds_before else sp.calendar_seconds_before end < e.target_seconds
         and e.target_seconds <= case when e.in_business_hours
             then sp.business_seconds_before + sp.business_seconds
             else sp.calendar_seconds_before + sp.calendar_seconds end
-    group by e.ticket_id
+    group by e.ticket_id, e.metric, e.instance_number
 ),
 
 with_elapsed as (
@@ -202,13 +305,15 @@ breach_anchors as (
     select
         w.*,
         case
-            when w.metric <> 'resolution' then w.started_at
+            when w.metric not in ('resolution', 'agent_work', 'pausable_update') then w.started_at
             when x.ticket_id is not null then x.crossing_span_started_at
             when w.fulfilled_at is not null then w.fulfilled_at
-            when w.status_at_as_of in ('new', 'open', 'on_hold') then w.counted_until
+            when w.metric = 'resolution' and w.status_at_as_of in ('new', 'open', 'on_hold') then w.counted_until
+            when w.metric = 'agent_work' and w.status_at_as_of in ('new', 'open') then w.counted_until
+            when w.metric = 'pausable_update' and w.status_at_as_of <> 'pending' then w.counted_until
         end as breach_anchor_at,
         case
-            when w.metric <> 'resolution' then w.target_seconds
+            when w.metric not in ('resolution', 'agent_work', 'pausable_update') then w.target_seconds
             when x.ticket_id is not null then x.remaining_seconds
             else w.target_seconds - w.elapsed_seconds
         end as breach_remaining_seconds
@@ -217,6 +322,7 @@ breach_anchors as (
     left join resolution_crossings as x
         on x.ticket_id = w.ticket_id
         and x.metric = w.metric
+        and x.instance_number = w.instance_number
 ),
 
 anchored as (
@@ -232,6 +338,8 @@ select
     a.metric,
     a.instance_number,
     a.policy_id,
+    a.policy_name,
+    a.policy_source,
     a.priority_at_lookup as priority,
     a.in_business_hours,
     a.target_minutes,

@@ -84,7 +84,7 @@ sla_outcomes as (
     select
         cast(case when e.sla_status = 'running_breached' then e.breach_at else e.fulfilled_at end as date) as day,
         t.channel, t.priority, t.group_name, t.ticket_function,
-        {%- for metric in ['first_response', 'next_response', 'resolution'] %}
+        {%- for metric in ['first_response', 'next_response', 'resolution', 'agent_work', 'periodic_update', 'pausable_update'] %}
         sum(case when e.metric = '{{ metric }}' and e.sla_status = 'achieved' then 1 else 0 end) as sla_{{ metric }}_achieved,
         sum(case when e.metric = '{{ metric }}' and e.sla_status in ('achieved', 'breached', 'running_breached') then 1 else 0 end) as sla_{{ metric }}_measured{% if not loop.last %},{% endif %}
         {%- endfor %}
@@ -237,7 +237,7 @@ assembled as (
         so.full_resolution_minutes_business_sum,
         cast(coalesce(so.full_resolution_business_count, 0) as bigint) as full_resolution_business_count,
         so.full_resolution_minutes_calendar_sum,
-        {%- for metric in ['first_response', 'next_response', 'resolution'] %}
+        {%- for metric in ['first_response', 'next_response', 'resolution', 'agent_work', 'periodic_update', 'pausable_update'] %}
         cast(coalesce(sla.sla_{{ metric }}_achieved, 0) as bigint) as sla_{{ metric }}_achieved,
         cast(coalesce(sla.sla_{{ metric }}_measured, 0) as bigint) as sla_{{ metric }}_measured,
         {%- endfor %}
@@ -278,7 +278,7 @@ select
     full_resolution_minutes_business_sum / nullif(full_resolution_business_count, 0) as full_resolution_minutes_business_avg,
     full_resolution_minutes_calendar_sum,
     full_resolution_minutes_calendar_sum / nullif(tickets_solved, 0) as full_resolution_minutes_calendar_avg,
-    {%- for metric in ['first_response', 'next_response', 'resolution'] %}
+    {%- for metric in ['first_response', 'next_response', 'resolution', 'agent_work', 'periodic_update', 'pausable_update'] %}
     sla_{{ metric }}_achieved,
     sla_{{ metric }}_measured,
     cast(sla_{{ metric }}_achieved as double) / nullif(sla_{{ metric }}_measured, 0) as sla_{{ metric }}_attainment,

@@ -40,6 +40,8 @@ select
     s.metric,
     cast(s.instance_number as bigint) as instance_number,
     s.policy_id,
+    s.policy_name,
+    s.policy_source,
     s.priority,
     s.in_business_hours,
     cast(s.target_minutes as bigint) as target_minutes,

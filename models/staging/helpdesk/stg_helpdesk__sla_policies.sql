@@ -5,6 +5,7 @@ with audited as (
 
 select
     policy_id,
+    policy_name,
     priority,
     metric,
     target_minutes,

@@ -149,7 +149,9 @@ RULES: dict[str, Rules] = {
     "raw_helpdesk.ticket_field_history": Rules(
         references=(References("ticket_id", *TICKETS),),
         after_ticket_created=("updated_at",),
-        rules=(InSet("field_name", ["status", "priority", "assignee_id", "group_name"]),),
+        rules=(
+            InSet("field_name", ["status", "priority", "assignee_id", "group_name", "sla_policy"]),
+        ),
         instants_not_in_future=("updated_at",),
     ),
     "raw_helpdesk.users": Rules(
@@ -178,7 +180,17 @@ RULES: dict[str, Rules] = {
         not_null=("target_minutes", "in_business_hours"),
         rules=(
             InSet("priority", PRIORITIES),
-            InSet("metric", ["first_response", "next_response", "resolution"]),
+            InSet(
+                "metric",
+                [
+                    "first_response",
+                    "next_response",
+                    "resolution",
+                    "agent_work",
+                    "periodic_update",
+                    "pausable_update",
+                ],
+            ),
             Between("target_minutes", 0, None, strict_min=True),
             NotBefore("valid_to", "valid_from"),
         ),
