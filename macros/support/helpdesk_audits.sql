@@ -40,7 +40,7 @@
     [
         ('null_required_value', 'created_at is null or _status_raw is null'),
         ('unknown_enum_value', 'channel is null or priority is null or ticket_type is null or status is null'),
-        ('after_load_time', 'created_at > _loaded_at'),
+        ('after_load_time', 'created_at > _loaded_at or created_at > ' ~ support_future_limit()),
     ]
 ) }}
 {% endmacro %}
@@ -221,7 +221,7 @@
         ('unknown_enum_value', 'via is null'),
         ('orphan_author', 'not _author_known'),
         ('before_ticket_created', 'created_at < _ticket_created_at'),
-        ('after_load_time', 'created_at > _loaded_at'),
+        ('after_load_time', 'created_at > _loaded_at or created_at > ' ~ support_future_limit()),
     ]
 ) }}
 {% endmacro %}
@@ -273,7 +273,7 @@
         ('unknown_enum_value', "field_name is null or (field_name in ('status', 'priority') and value is null and _value_raw is not null)"),
         ('null_required_value', "field_name in ('status', 'priority') and _value_raw is null"),
         ('before_ticket_created', 'updated_at < _ticket_created_at'),
-        ('after_load_time', 'updated_at > _loaded_at'),
+        ('after_load_time', 'updated_at > _loaded_at or updated_at > ' ~ support_future_limit()),
     ]
 ) }}
 {% endmacro %}
@@ -309,7 +309,7 @@
         ('missing_ticket', "survey_type in ('csat', 'ces') and ticket_id is null"),
         ('orphan_ticket', 'ticket_id is not null and not _ticket_known'),
         ('before_ticket_created', 'ticket_id is not null and responded_at < _ticket_created_at'),
-        ('after_load_time', 'responded_at > _loaded_at'),
+        ('after_load_time', 'responded_at > _loaded_at or responded_at > ' ~ support_future_limit()),
     ]
 ) }}
 {% endmacro %}

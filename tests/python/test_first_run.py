@@ -3,7 +3,7 @@
 ``tests/fixtures/first_run/`` is a hand-made dataset in the raw contract: twelve tickets,
 five customers, and the dirt the contract promises to handle (a stale re-sync of C5, a
 negative quantity on I8, an orphan comment M13, a NULL ``created_at`` on T12, a merged
-ticket T10), plus a README in the folder and invoices for one customer only. It must
+ticket T10, a ticket T13 dated 2099 and landed with a ``_loaded_at`` of 2099), plus a README in the folder and invoices for one customer only. It must
 load, build **and publish**, with every dirty row in quarantine with its reason.
 """
 
@@ -83,6 +83,9 @@ def test_every_dirty_row_is_in_quarantine_with_its_reason(first_run):
     assert ("I8", "negative_quantity") in found
     assert ("M13", "orphan_ticket") in found
     assert ("T12", "null_required_value") in found
+    # Dated 2099 and landed "in 2099": impossible whatever _loaded_at claims.
+    assert ("T13", "after_load_time") in found
+    assert ("M14", "orphan_ticket") in found
 
 
 def test_invoices_for_one_customer_only_warn(first_run):

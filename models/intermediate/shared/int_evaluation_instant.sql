@@ -1,8 +1,9 @@
 {#-
   The one evaluation instant of the warehouse (metrics.md, "One evaluation instant"): var
   `as_of`, else the newest event in the helpdesk, billing and product data together,
-  ignoring every event dated after its own row's `_loaded_at` (it cannot have happened
-  when the row was landed: a far-future typo must not stretch the marts to 2099).
+  ignoring every event dated after its own row's `_loaded_at` or after the build's wall
+  clock plus var `future_tolerance_hours` (it cannot have happened: a far-future typo must
+  not stretch the marts to 2099, whatever `_loaded_at` claims).
   Every running clock, every "last N days" window, the current week and the current month
   read it, through `int_support__evaluation_time` and `int_success_as_of`.
   Events: ticket creation, comments, field changes, survey answers; subscription and item
@@ -61,7 +62,9 @@ with events as (
 ),
 
 newest as (
-    select max(case when event_at > {{ epoch }} then event_at end) as newest_event_at
+    -- an event after the build's wall clock (+ tolerance) is impossible, whatever its load says
+    select max(case when event_at > {{ epoch }} and event_at <= {{ support_future_limit() }} then event_at end)
+        as newest_event_at
     from events
 )
 

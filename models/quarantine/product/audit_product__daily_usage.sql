@@ -36,7 +36,8 @@ select
         when customers.customer_id is null then 'orphan_customer'
         when ranked.active_users < 0 or ranked.sessions < 0 or ranked.key_actions < 0
             then 'negative_count'
-        when ranked.usage_date > cast(ranked.loaded_until as date) then 'future_timestamp'
+        when ranked.usage_date > cast(ranked.loaded_until as date)
+            or ranked.usage_date > cast({{ support_future_limit() }} as date) then 'future_timestamp'
     end as quarantine_reason
 from ranked
 left join customers
