@@ -21,6 +21,43 @@ from orchestration.translator import WarehouseTranslator
 from support_success import paths
 
 DBT_ASSETS_NAME = "warehouse_dbt"
+# dbt vars for every dbt build of this process, as YAML/JSON text (`warehouse build --vars`).
+DBT_VARS_ENV = "WAREHOUSE_DBT_VARS"
+# Error texts of a transient failure: another process holds DuckDB's write lock.
+TRANSIENT_ERRORS = ("Could not set lock on file", "Conflicting lock is held", "database is locked")
+
+
+def wait_for_write_lock(database, attempts: int | None = None, pause: float | None = None) -> None:
+    """Return once the working warehouse can be opened for writing.
+
+    DuckDB admits one writing process per file: when another holds it (a long query in a
+    notebook, a second refresh), wait and try again (``WAREHOUSE_LOCK_RETRIES`` times,
+    ``WAREHOUSE_LOCK_RETRY_SECONDS`` apart), then raise RuntimeError, which the job's retry
+    policy treats as transient.
+    """
+    import time
+
+    import duckdb
+
+    attempts = attempts or int(os.environ.get("WAREHOUSE_LOCK_RETRIES", "6"))
+    pause = (
+        pause if pause is not None else float(os.environ.get("WAREHOUSE_LOCK_RETRY_SECONDS", "5"))
+    )
+    if not os.path.exists(database):
+        return
+    for attempt in range(attempts):
+        try:
+            duckdb.connect(str(database)).close()
+            return
+        except duckdb.Error as exc:
+            if not any(marker in str(exc) for marker in TRANSIENT_ERRORS):
+                raise
+            if attempt + 1 == attempts:
+                raise RuntimeError(
+                    f"the working warehouse {database} is locked by another process "
+                    f"(tried {attempts} times, {pause:g} s apart): {str(exc).splitlines()[0]}"
+                ) from None
+            time.sleep(pause)
 
 
 class DbtBuildConfig(Config):
@@ -47,7 +84,10 @@ def build_warehouse_dbt_assets(
         # dbt runs as a subprocess: give it the absolute path of the working warehouse.
         os.environ.update(paths.dbt_env())
         paths.working_database().parent.mkdir(parents=True, exist_ok=True)
+        wait_for_write_lock(paths.working_database())
         args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
+        if os.environ.get(DBT_VARS_ENV):
+            args += ["--vars", os.environ[DBT_VARS_ENV]]
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         yield from invocation.stream()
         if invocation.is_successful():
@@ -85,9 +125,9 @@ def build_warehouse_dbt_assets(
             or "dbt build failed before running any node: see the dbt log in this step."
         )
         metadata = {"failures": MetadataValue.md("```\n" + report + "\n```")}
-        if errors:
-            # A node that errors (for example a lock held on the working warehouse) may be
-            # transient: let the retry policy try again.
+        if any(marker in e for e in errors for marker in TRANSIENT_ERRORS):
+            # Another process holds the working warehouse's write lock: transient, so the
+            # retry policy tries again. Any other error is deterministic: no retry.
             raise RuntimeError("dbt build failed; nothing will be published.\n" + report)
         raise Failure(
             description="dbt build failed; nothing will be published.\n" + report,

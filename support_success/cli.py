@@ -16,6 +16,7 @@ Every subcommand explains itself with ``--help``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -65,16 +66,75 @@ def _cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _raw_tables_loaded(database: Path) -> bool:
+    """True when ``database`` exists and holds the raw schemas a load writes."""
+    import duckdb
+
+    if not database.exists():
+        return False
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return True  # locked by a writer: let the build's own lock handling speak
+    try:
+        found = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'raw_helpdesk'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    return bool(found)
+
+
+def _set_dbt_vars(args: argparse.Namespace) -> None:
+    """``--vars`` reaches every dbt invocation of this process (dbt's own YAML syntax)."""
+    from orchestration.dbt_assets import DBT_VARS_ENV
+
+    if getattr(args, "vars", None):
+        os.environ[DBT_VARS_ENV] = args.vars
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from support_success.pipeline import run_pipeline
 
+    database = paths.working_database()
+    if not _raw_tables_loaded(database):
+        print(
+            f"Nothing to build: no raw data has been loaded into {database}. "
+            "Load a folder of raw files first: `warehouse load <folder>` "
+            "(or `make run` for the demo dataset).",
+            file=sys.stderr,
+        )
+        return 2
+    _set_dbt_vars(args)
     return 0 if run_pipeline(full_refresh=args.full_refresh, select=args.select) else 1
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
     from support_success.summary import print_summary
 
-    print_summary(Path(args.database) if args.database else None)
+    if args.database:
+        database = Path(args.database)
+        if not database.exists():
+            print(f"No warehouse at {database}.", file=sys.stderr)
+            return 2
+    else:
+        database = paths.published_database()
+        if not database.exists():
+            working = paths.working_database()
+            if not working.exists():
+                print(
+                    f"No warehouse yet under {paths.warehouse_home()}: run `make run` for the "
+                    "demo, or `warehouse load <folder>` then `warehouse build`.",
+                    file=sys.stderr,
+                )
+            else:
+                print(
+                    f"Nothing published yet at {database}: run `warehouse build` (its report "
+                    "says why a build was not published).",
+                    file=sys.stderr,
+                )
+            return 2
+    print_summary(database)
     return 0
 
 
@@ -253,6 +313,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     build.add_argument("--select", help="dbt selection, e.g. 'marts.support' (default: all)")
+    build.add_argument(
+        "--vars",
+        help="dbt vars as YAML, e.g. \"{as_of: '2026-03-31 23:59:59'}\" (as dbt's --vars)",
+    )
     build.set_defaults(func=_cmd_build)
 
     summary = sub.add_parser(

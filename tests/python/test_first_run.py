@@ -3,7 +3,8 @@
 ``tests/fixtures/first_run/`` is a hand-made dataset in the raw contract: twelve tickets,
 five customers, and the dirt the contract promises to handle (a stale re-sync of C5, a
 negative quantity on I8, an orphan comment M13, a NULL ``created_at`` on T12, a merged
-ticket T10, a ticket T13 dated 2099 and landed with a ``_loaded_at`` of 2099), plus a README in the folder and invoices for one customer only. It must
+ticket T10, a ticket T13 dated 2099 and landed with a ``_loaded_at`` of 2099), plus a README
+in the folder and invoices for one customer only. It must
 load, build **and publish**, with every dirty row in quarantine with its reason.
 """
 
