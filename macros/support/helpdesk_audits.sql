@@ -53,6 +53,9 @@
         role_map.canonical_value as role,
         cast(u.account_id as {{ dbt.type_string() }}) as account_id,
         {{ dbt.hash("lower(trim(u.email))") }} as email_hash,
+        -- an agent's display name is how BI labels the agent; end users' names stop here
+        case when role_map.canonical_value in ('agent', 'admin') then nullif(trim(u.name), '') end
+            as agent_display_name,
         nullif(trim(u.default_group), '') as default_group,
         cast(u.created_at as timestamp) as created_at,
         cast(u.is_active as boolean) as is_active,
@@ -64,7 +67,7 @@
 {{ helpdesk_audited_rows(
     typed_sql,
     ['user_id'],
-    ['role', 'account_id', 'email_hash', 'default_group', 'created_at', 'is_active'],
+    ['role', 'account_id', 'email_hash', 'agent_display_name', 'default_group', 'created_at', 'is_active'],
     [
         ('null_required_value', '_role_raw is null'),
         ('unknown_enum_value', 'role is null'),

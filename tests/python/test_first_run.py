@@ -155,3 +155,28 @@ def test_one_evaluation_instant_with_helpdesk_data_newer_than_billing(first_run)
     assert _rows(published, "select max(month_start) from marts.fct_mrr_monthly") == [
         (date(2026, 3, 1),)
     ]
+
+
+def test_bi_gets_company_names_and_agent_and_group_dimensions(first_run):
+    published = first_run / "published" / "warehouse.duckdb"
+    names = dict(_rows(published, "select customer_id, customer_name from marts.customer_360"))
+    # C5's stale re-sync carried an old name; the newest landing wins.
+    assert names == {
+        "C1": "Acme GmbH",
+        "C2": "Globex Inc",
+        "C3": "Initech LLC",
+        "C4": "Umbrella Ltd",
+        "C5": "Hooli Corp",
+    }
+    assert _rows(published, "select agent_id, display_name from marts.dim_agents order by 1") == [
+        ("A1", "Alice Agent"),
+        ("A2", "Arno Agent"),
+    ]
+    assert _rows(published, "select group_name, tier, schedule_timezone from marts.dim_groups") == [
+        ("support", 1, "Europe/Berlin")
+    ]
+    # People's names never reach the marts: no column of any published table holds one.
+    for (column,) in _rows(
+        published, "select column_name from information_schema.columns where table_schema = 'marts'"
+    ):
+        assert column not in ("name", "email", "requester_name")

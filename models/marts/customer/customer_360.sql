@@ -6,7 +6,7 @@ with as_of as (
 ),
 
 customers as (
-    select customer_id, segment, country, csm_owner, is_deleted, first_paid_month_start
+    select customer_id, customer_name, segment, country, csm_owner, is_deleted, first_paid_month_start
     from {{ ref('dim_customers') }}
 ),
 
@@ -195,6 +195,7 @@ latest_health as (
 
 select
     customers.customer_id,
+    customers.customer_name,
     customers.segment,
     customers.country,
     customers.csm_owner,

@@ -1,8 +1,10 @@
 -- Grain: one row per staged billing customer (account), with descriptive attributes and the
--- milestones of its subscription history. No PII: the customer name stops before staging.
+-- milestones of its subscription history. customer_name is the company's name (business data);
+-- people's names and emails never reach the marts.
 with customers as (
     select
         customer_id,
+        customer_name,
         segment,
         country,
         billing_currency,
@@ -32,6 +34,7 @@ paid as (
 
 select
     customers.customer_id,
+    customers.customer_name,
     customers.segment,
     customers.country,
     customers.billing_currency,

@@ -1,8 +1,9 @@
 -- Every raw_billing.customers row with its disposition: quarantine_reason NULL = staged.
--- customer_name (PII) is not carried past this point.
+-- customer_name is the company's name: business data BI needs (issue 17; docs/decisionlog/success.md).
 with source_rows as (
     select
         {{ success_clean_id('customer_id') }} as customer_id,
+        nullif(trim(customer_name), '') as customer_name,
         coalesce(nullif(lower(trim(segment)), ''), 'unknown') as segment_landed,
         nullif(upper(trim(country)), '') as country,
         {{ success_clean_currency('billing_currency') }} as billing_currency,
@@ -16,6 +17,7 @@ with source_rows as (
 normalised as (
     select
         customer_id,
+        customer_name,
         case
             when segment_landed in ('smb', 'mid_market', 'enterprise') then segment_landed
             when segment_landed in ('mid-market', 'mid market', 'midmarket', 'mm') then 'mid_market'
@@ -37,6 +39,7 @@ ranked as (
 
 select
     customer_id,
+    customer_name,
     segment,
     country,
     billing_currency,

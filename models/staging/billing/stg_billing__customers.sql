@@ -1,6 +1,8 @@
--- Billing customers: one row per account, newest re-sync, no PII (customer_name stops before staging).
+-- Billing customers: one row per account, newest re-sync. customer_name is the company's name
+-- (business data, kept for BI); people's names and emails stop at helpdesk staging.
 select
     customer_id,
+    customer_name,
     segment,
     country,
     billing_currency,

@@ -8,6 +8,7 @@ select
     role,
     account_id,
     email_hash,
+    agent_display_name,
     default_group,
     created_at,
     is_active,
