@@ -8,8 +8,9 @@
   Suites only read the warehouse, and the jobs run on the in-process executor,
   so a suite never runs while dbt holds the write lock.
 * ``raw_freshness`` checks ``max(_loaded_at)`` of every raw table against the
-  ``warn_after`` / ``error_after`` its dbt source declares (warning only: stale
-  data is worth knowing about, not a reason to withhold a refresh).
+  ``warn_after`` / ``error_after`` its dbt source declares, measured from the
+  newest load of any raw table (so a historical dataset is not stale; warning
+  only: stale data is worth knowing about, not a reason to withhold a refresh).
 
 Every suite's result is also recorded as it finishes: appended to
 ``quality.validation_results`` in the working warehouse (one short write
@@ -192,6 +193,25 @@ def build_raw_freshness_checks(manifest: Mapping[str, Any]):
         now = datetime.now(UTC).replace(tzinfo=None)
         database = paths.working_database()
         con = duckdb.connect(str(database), read_only=True) if database.exists() else None
+        # Age is measured against the data's own newest load (never later than now): a
+        # historical dataset is not stale; a table that stopped loading while others went on is.
+        newest_loads = []
+        for raw_key in RAW_ASSET_KEYS:
+            raw_table = contract.table(".".join(raw_key.path))
+            try:
+                value = (
+                    con.execute(
+                        f"select max({contract.LOADED_AT}) "
+                        f'from {raw_table.schema}."{raw_table.name}"'
+                    ).fetchone()[0]
+                    if con is not None
+                    else None
+                )
+            except duckdb.Error:
+                value = None
+            if value is not None:
+                newest_loads.append(value)
+        reference = min(now, max(newest_loads)) if newest_loads else now
         try:
             for check_key in context.selected_asset_check_keys:
                 key = check_key.asset_key
@@ -214,7 +234,7 @@ def build_raw_freshness_checks(manifest: Mapping[str, Any]):
                         metadata={"newest_loaded_at": "none: the table is empty or missing"},
                     )
                     continue
-                age = now - newest
+                age = reference - newest
                 stale_error = error_after is not None and age > error_after
                 stale_warn = warn_after is not None and age > warn_after
                 yield AssetCheckResult(

@@ -374,11 +374,19 @@ def _add_rule(suite: Suite, rule, settings: Settings, share: dict) -> None:
 
 
 def _freshness_sql(ctx: FrameContext) -> str:
+    """Hours between this table's newest load and the newest load of any stream table (the
+    data's own "now", never later than the validation instant). A historical dataset is not
+    stale; a table that stopped loading while the others went on is."""
+    others = [ctx.relation_of(f"source:{name}") for name in sorted(STREAM_TABLES)]
+    newest = " union all ".join(
+        f"select max(_loaded_at) as loaded_at from {relation}" for relation in others if relation
+    )
+    now = f"cast('{ctx.now:%Y-%m-%d %H:%M:%S}' as timestamp)"
     return (
         "select max(_loaded_at) as latest_loaded_at, "
         "date_diff('minute', max(_loaded_at), "
-        f"cast('{ctx.now:%Y-%m-%d %H:%M:%S}' as timestamp)) / 60.0 as hours_since_last_load "
-        f"from {ctx.relation}"
+        f"least({now}, (select max(loaded_at) from ({newest}) as stream_loads))) / 60.0 "
+        f"as hours_since_last_load from {ctx.relation}"
     )
 
 
@@ -585,7 +593,8 @@ def raw_suite(table: contract.Table, settings: Settings) -> Suite:
         suite.add(
             Check(
                 "loaded_recently",
-                f"the newest _loaded_at is at most {settings.freshness_max_hours:g} hours old",
+                f"the newest _loaded_at is at most {settings.freshness_max_hours:g} hours older "
+                "than the newest load of any stream table",
                 WARNING,
                 make(
                     gxe.ExpectColumnValuesToBeBetween,
