@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint format clean help browser dashboard docs benchmark
+.PHONY: run test setup lint format clean help browser dashboard dagster docs benchmark
 
 SIZE ?= m
 
@@ -14,6 +14,7 @@ help:
 	@echo "make run    - set up, generate demo data, load, build, print the summary"
 	@echo "make test   - lint, pytest and dbt unit + data tests (what CI runs)"
 	@echo "make setup  - create .venv and install pinned dependencies"
+	@echo "make dagster  - the Dagster UI with this warehouse's runs (http://127.0.0.1:3000)"
 	@echo "make dashboard  - open the BI dashboard on the published warehouse (http://localhost:8501)"
 	@echo "make docs   - build the static dbt docs site (.warehouse/docs/index.html)"
 	@echo "make benchmark SIZE=s|m|l - generate, load, build, check, refresh and print timings"
@@ -37,6 +38,11 @@ test: $(STAMP) browser
 # Debian's Chromium for the dashboard's browser test (installed when missing and allowed).
 browser:
 	bash scripts/ensure-chromium.sh
+
+# The Dagster UI on the warehouse's own instance ($WAREHOUSE_HOME/dagster): the runs of
+# `make run` and `warehouse build` are there.
+dagster: $(STAMP)
+	DAGSTER_HOME="$$($(BIN)/python -c 'from support_success import paths; print(paths.ensure_dagster_home())')" $(BIN)/dagster dev
 
 dashboard: $(STAMP)
 	$(BIN)/warehouse dashboard

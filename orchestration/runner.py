@@ -2,11 +2,11 @@
 
 The same jobs the schedules and the sensor start (``hourly_refresh``,
 ``nightly_full_build``, ``load_and_refresh``), executed in this process with
-``execute_in_process``. With ``$DAGSTER_HOME`` set, the run is recorded in that
-instance and shows in the UI; otherwise an ephemeral instance is used.
+``execute_in_process``. The run is recorded in the warehouse's Dagster instance
+(``$DAGSTER_HOME``, else ``$WAREHOUSE_HOME/dagster``, created when missing), so
+``make dagster`` afterwards shows the run, its materializations and its checks.
 """
 
-import os
 from dataclasses import dataclass, field
 
 from dagster import DagsterEventType, DagsterInstance, Definitions
@@ -57,7 +57,9 @@ class RefreshOutcome:
 
 
 def _instance() -> DagsterInstance:
-    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    from support_success import paths
+
+    return DagsterInstance.from_config(str(paths.ensure_dagster_home()))
 
 
 def run_refresh(

@@ -46,6 +46,33 @@ def inbox_dir() -> Path:
     return Path(os.environ.get("WAREHOUSE_INBOX_DIR", data_dir() / "inbox")).resolve()
 
 
+DAGSTER_YAML = """\
+# Dagster instance of this warehouse home (created by the warehouse CLI when missing).
+# `make run` / `warehouse build` record their runs here, so `make dagster` shows them.
+telemetry:
+  enabled: false
+run_queue:
+  tag_concurrency_limits:
+    - key: warehouse/writes
+      limit: 1
+"""
+
+
+def dagster_home() -> Path:
+    """The Dagster instance folder: ``$DAGSTER_HOME``, else ``$WAREHOUSE_HOME/dagster``."""
+    return Path(os.environ.get("DAGSTER_HOME") or warehouse_home() / "dagster").resolve()
+
+
+def ensure_dagster_home() -> Path:
+    """``dagster_home()``, created with a ``dagster.yaml`` when missing."""
+    home = dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+    return home
+
+
 def dbt_env() -> dict[str, str]:
     """Environment for a dbt process: the warehouse path made absolute."""
     env = dict(os.environ)

@@ -88,7 +88,7 @@ def print_summary(database: Path | None = None) -> None:
     print()
     print("Where to look next:")
     print(f"  BI tools:     point them at {paths.published_database()} (read-only)")
-    print("  Dagster UI:   DAGSTER_HOME=$PWD/.dagster_home .venv/bin/dagster dev")
+    print(f"  Dagster UI:   make dagster (instance {paths.dagster_home()})")
     print("                then http://127.0.0.1:3000 (asset graph, checks, schedules)")
     print(f"  data quality: {paths.warehouse_home() / 'data_docs' / 'index.html'}")
     print(f"  docs site:    {_docs_site_line()}")
