@@ -180,3 +180,31 @@ def test_bi_gets_company_names_and_agent_and_group_dimensions(first_run):
         published, "select column_name from information_schema.columns where table_schema = 'marts'"
     ):
         assert column not in ("name", "email", "requester_name")
+
+
+def test_zz_a_raw_table_emptied_since_the_last_run_builds_but_is_not_published(first_run):
+    """Write, audit, publish: a raw error never stops dbt, it withholds publication.
+
+    (Named zz so it runs last: it changes the module's working warehouse.)"""
+    published = first_run / "published" / "warehouse.duckdb"
+    before = published.stat().st_mtime_ns
+    con = duckdb.connect(str(first_run / "warehouse.duckdb"))
+    try:
+        con.execute("delete from raw_helpdesk.ticket_comments")
+    finally:
+        con.close()
+    built = _warehouse(first_run, "build")
+    assert built.returncode == 1
+    assert "NOT published" in built.stdout
+    assert "gx_raw__helpdesk__ticket_comments" in built.stdout
+    assert "Traceback" not in built.stdout + built.stderr
+    # dbt ran: the working warehouse shows what went wrong (no comments, no replies)...
+    assert _rows(
+        first_run / "warehouse.duckdb",
+        "select count(*) from marts.fct_tickets where agent_replies > 0",
+    ) == [(0,)]
+    # ...and BI still reads the last good publication.
+    assert published.stat().st_mtime_ns == before
+    assert _rows(published, "select count(*) from marts.fct_tickets where agent_replies > 0") != [
+        (0,)
+    ]

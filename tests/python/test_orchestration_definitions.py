@@ -184,7 +184,10 @@ def test_great_expectations_suites_are_asset_checks(real_defs):
         name = "gx_" + suite.name
         assert name in checks, f"suite {suite.name} is not an asset check"
         assert checks[name].asset_key == key
-        assert graph.get_check_spec(checks[name]).blocking == bool(suite.blocking)
+        # Write, audit, publish: raw suites never stop dbt (their errors withhold publication
+        # in the publish step); mart suites with blocking expectations block what follows.
+        expected = bool(suite.blocking) and suite.layer != "raw"
+        assert graph.get_check_spec(checks[name]).blocking == expected, suite.name
 
 
 # ------------------------------------------------------------------ dbt tests as checks
