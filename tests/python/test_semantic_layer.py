@@ -57,6 +57,7 @@ SUCCESS_METRICS = [
     "mrr_contraction",
     "mrr_churn",
     "mrr_net_change",
+    "mrr_fx",
     "paying_customers",
     "nrr",
     "grr",
@@ -70,7 +71,7 @@ SUCCESS_METRICS = [
 ]
 
 
-BRIDGE = ["mrr", "mrr_opening", "mrr_net_change", "mrr_new", "customers_churned"]
+BRIDGE = ["mrr", "mrr_opening", "mrr_net_change", "mrr_fx", "mrr_new", "customers_churned"]
 
 # Every mf run of the module: name -> mf arguments. They run in parallel, once.
 MF_RUNS: dict[str, list[str]] = {
@@ -282,7 +283,8 @@ def test_success_metrics_by_month_match_agg_retention_monthly(mf_runs, built_war
         select
             month_start, mrr_closing as mrr, mrr_opening, mrr_new, mrr_reactivation,
             mrr_expansion, mrr_contraction, mrr_churn,
-            mrr_closing - mrr_opening as mrr_net_change,
+            mrr_closing - mrr_opening - mrr_fx as mrr_net_change,
+            mrr_fx,
             customers_closing as paying_customers,
             nrr_1m as nrr, grr_1m as grr, logo_retention_1m as logo_retention,
             logo_churn_rate, revenue_churn_rate, quick_ratio, arpa, nrr_12m, grr_12m
@@ -293,7 +295,7 @@ def test_success_metrics_by_month_match_agg_retention_monthly(mf_runs, built_war
     assert len(expected) > 12
     assert set(got) == set(expected)
     money = {"mrr", "mrr_opening", "mrr_new", "mrr_reactivation", "mrr_expansion",
-             "mrr_contraction", "mrr_churn", "mrr_net_change", "arpa"}  # fmt: skip
+             "mrr_contraction", "mrr_churn", "mrr_net_change", "mrr_fx", "arpa"}  # fmt: skip
     latest = max(expected)
     assert float(expected[latest]["mrr"]) > 0 and expected[latest]["nrr_12m"] is not None
     for month, want in expected.items():
@@ -330,8 +332,11 @@ def test_mrr_is_a_snapshot_and_the_bridge_closes_over_quarters(mf_runs, built_wa
         assert as_number(row["customers_churned"]) == sum(
             monthly[m]["customers_churned"] for m in months
         )
+        # opening + net new + FX = closing (currency moves are not movements)
         assert_close(
-            as_number(row["mrr_opening"]) + as_number(row["mrr_net_change"]),
+            as_number(row["mrr_opening"])
+            + as_number(row["mrr_net_change"])
+            + as_number(row["mrr_fx"]),
             as_number(row["mrr"]),
             f"bridge of the quarter starting {start}",
             0.006,

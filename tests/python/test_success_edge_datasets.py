@@ -24,6 +24,10 @@ SELECTION = (
     "path:models/quarantine/product",
     "path:models/staging/billing",
     "path:models/staging/product",
+    # the one evaluation instant reads helpdesk events too: their audits and reason codes
+    "helpdesk_quarantine_reasons",
+    "+path:models/quarantine/helpdesk",
+    "path:models/staging/helpdesk",
 )
 
 CUSTOMERS = """customer_id,customer_name,segment,country,billing_currency,created_at,\

@@ -20,7 +20,10 @@ import pytest
 
 SUPPORT_SELECTION = (
     "+fct_tickets +fct_sla_events +agg_support_daily +agg_agent_daily "
-    "quarantine_helpdesk__* helpdesk_quarantine_reasons"
+    "quarantine_helpdesk__* helpdesk_quarantine_reasons "
+    # the one evaluation instant reads billing and product events too
+    "billing_quarantine_reasons path:models/quarantine/billing path:models/quarantine/product "
+    "path:models/staging/billing path:models/staging/product"
 )
 
 SCHEDULES = "\n".join(
