@@ -126,7 +126,8 @@ def publish(
     con = duckdb.connect(str(temp))
     try:
         con.execute("set TimeZone = 'UTC'")
-        con.execute(f"attach '{working.as_posix()}' as {_quote(catalog)} (read_only)")
+        path_literal = "'" + working.as_posix().replace("'", "''") + "'"  # a path may hold quotes
+        con.execute(f"attach {path_literal} as {_quote(catalog)} (read_only)")
         existing = {
             (s, t)
             for s, t in con.execute(

@@ -77,11 +77,21 @@ def version(database: Path) -> tuple[str, int, int, int] | None:
 
 @contextmanager
 def connect(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection to the published file."""
+    """A short-lived read-only connection to the published file.
+
+    The file is attached to a fresh in-memory database rather than opened with
+    ``duckdb.connect(path)``: DuckDB caches one database instance per path and process, so
+    while any connection of the process stays open, every new connect(path) would keep
+    reading the publication that was current when the first one opened. ATTACH reads the
+    file as it is now, so each query sees the latest publication (docs/dashboard.md).
+    """
     if not Path(database).exists():
         raise NoPublishedWarehouse(database)
-    con = duckdb.connect(str(database), read_only=True)
+    con = duckdb.connect(":memory:")
     try:
+        path_literal = "'" + Path(database).as_posix().replace("'", "''") + "'"
+        con.execute(f"attach {path_literal} as published (read_only)")
+        con.execute("use published")
         con.execute("set TimeZone = 'UTC'")
         yield con
     except duckdb.CatalogException as exc:
