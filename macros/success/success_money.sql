@@ -76,8 +76,17 @@
 {%- endmacro %}
 
 {#- An ISO-4217 code as landed, normalised: trimmed, upper-cased, blank read as missing. -#}
+{#- A currency code as landed, trimmed and upper-cased, with the usual symbols and names
+    repaired (US$, $ -> USD; €, EURO -> EUR; £ -> GBP; ¥, YEN -> JPY). What is still not an
+    ISO-4217 code of seeds/currencies.csv is quarantined as unknown_currency by the model. -#}
 {% macro success_clean_currency(column) -%}
-    nullif(upper(trim(cast({{ column }} as varchar))), '')
+    {%- set cleaned = "nullif(upper(trim(cast(" ~ column ~ " as varchar))), '')" -%}
+    case {{ cleaned }}
+        when 'US$' then 'USD' when '$' then 'USD' when 'US DOLLAR' then 'USD'
+        when '€' then 'EUR' when 'EURO' then 'EUR'
+        when '£' then 'GBP' when '¥' then 'JPY' when 'YEN' then 'JPY'
+        else {{ cleaned }}
+    end
 {%- endmacro %}
 
 {#- The var `as_of` as a timestamp literal, or NULL when unset. -#}

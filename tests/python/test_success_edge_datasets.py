@@ -235,3 +235,51 @@ def test_missing_exchange_rates_are_quarantined_not_dropped(private_warehouse, t
         "select mrr from marts.fct_mrr_monthly "
         "where customer_id = 'C1' and month_start = '2024-01-01'",
     ) == [(Decimal("100.00"),)]
+
+
+def test_currency_symbols_are_repaired_and_impossible_values_quarantined(
+    private_warehouse, tmp_path
+):
+    customers = CUSTOMERS.replace("C1,Acme,smb,US,USD", "C1,Acme,smb,US, us$ ")
+    plans = PLANS + "PB,Bitcoin,core,month,1,1,BTC,2024-03-31 00:00:00\n"
+    items = ITEMS + "I12,S1,PB,1,10,0,2024-01-01 00:00:00,,2024-03-31 00:00:00\n"
+    invoices = (
+        "invoice_id,customer_id,subscription_id,currency,status,issued_at,due_at,paid_at,"
+        "period_start,period_end,subtotal,discount_amount,tax_amount,total,amount_paid,"
+        "_loaded_at\n"
+        "N1,C1,S1,USD,paid,2024-01-01 00:00:00,2024-01-15 00:00:00,2024-01-02 00:00:00,"
+        "2024-01-01 00:00:00,2024-02-01 00:00:00,100,0,0,100,100,2024-03-31 00:00:00\n"
+        "N2,C1,S1,USD,paid,2024-02-01 00:00:00,2024-02-15 00:00:00,2024-02-02 00:00:00,"
+        "2024-02-01 00:00:00,2024-03-01 00:00:00,-500,0,0,-500,-500,2024-03-31 00:00:00\n"
+    )
+    _load_and_build(
+        private_warehouse,
+        {
+            "raw_billing.customers.csv": customers,
+            "raw_billing.plans.csv": plans,
+            "raw_billing.subscriptions.csv": SUBSCRIPTIONS,
+            "raw_billing.subscription_items.csv": items,
+            "raw_billing.exchange_rates.csv": RATES,
+            "raw_billing.invoices.csv": invoices,
+        },
+        tmp_path / "raw",
+    )
+    # ' us$ ' is the US dollar (a documented repair), not a new currency.
+    assert _rows(
+        private_warehouse,
+        "select billing_currency from marts.dim_customers where customer_id = 'C1'",
+    ) == [("USD",)]
+    reasons = set(
+        _rows(
+            private_warehouse,
+            " union all ".join(
+                f"select source_table, record_key, quarantine_reason "
+                f"from quarantine.quarantine_billing__{table}"
+                for table in ("plans", "subscription_items", "invoices")
+            ),
+        )
+    )
+    assert ("plans", "PB", "unknown_currency") in reasons  # BTC is not an ISO-4217 currency
+    assert ("subscription_items", "I12", "orphan_plan") in reasons  # traced, not lost
+    assert ("invoices", "N2", "negative_total") in reasons  # credits are refunds
+    assert ("invoices", "N1", "negative_total") not in reasons

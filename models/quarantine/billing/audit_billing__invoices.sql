@@ -54,6 +54,7 @@ select
         when ranked.status not in ('draft', 'open', 'paid', 'void', 'uncollectible')
             or ranked.status is null then 'unknown_status'
         when ranked.total is null then 'missing_amount'
+        when ranked.total < 0 then 'negative_total'
     end as quarantine_reason
 from ranked
 left join customers

@@ -51,5 +51,8 @@ select
         when resync_rank > 1 then 'duplicate_resync'
         when billing_interval is null then 'unknown_billing_interval'
         when interval_count is null or interval_count <= 0 then 'invalid_interval_count'
+        when currencies.currency_code is null then 'unknown_currency'
     end as quarantine_reason
 from ranked
+left join {{ ref('currencies') }} as currencies
+    on ranked.currency = currencies.currency_code
