@@ -56,6 +56,12 @@ select
     s.sla_status,
     s.sla_status in ('running', 'running_breached') as is_running,
     s.schedule_id,
+    case when s.sla_status in ('breached', 'running_breached') then g.group_name end
+        as breach_group_name,
     evaluation.as_of as evaluated_at
 from statused as s
 cross join evaluation
+left join {{ ref('int_support__ticket_group_spans') }} as g
+    on g.ticket_id = s.ticket_id
+    and s.breach_at >= g.valid_from
+    and (g.valid_until is null or s.breach_at < g.valid_until)
