@@ -89,7 +89,23 @@ def build_warehouse_dbt_assets(
         if os.environ.get(DBT_VARS_ENV):
             args += ["--vars", os.environ[DBT_VARS_ENV]]
         invocation = dbt.cli(args, context=context, raise_on_error=False)
-        yield from invocation.stream()
+        try:
+            yield from invocation.stream()
+        except Exception as exc:
+            # Following dbt's events failed (not dbt itself): end the dbt process so it does
+            # not keep the write lock, and do not retry what is not a held lock.
+            process = getattr(invocation, "process", None)
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except Exception:  # noqa: BLE001 - a dbt that ignores SIGTERM is killed
+                    process.kill()
+            raise Failure(
+                description=f"dbt build stopped: {type(exc).__name__}: {exc}. "
+                "Nothing will be published; run the build again.",
+                allow_retries=False,
+            ) from exc
         if invocation.is_successful():
             return
         try:
