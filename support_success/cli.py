@@ -175,6 +175,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from support_success.pipeline import run_pipeline
     from support_success.summary import print_summary
 
+    _set_dbt_vars(args)
     out = paths.data_dir() / "generated" / f"demo-{args.seed}"
     print(generate(size="demo", seed=args.seed, out=out, defect_rate=args.defect_rate).summary())
     print(load_folder(paths.working_database(), out, mode="replace").summary())
@@ -361,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=42, help="random seed")
     demo.add_argument("--defect-rate", type=float, default=0.002, help="injected defect share")
+    demo.add_argument("--vars", help="dbt vars as YAML for the build (as dbt's --vars)")
     demo.set_defaults(func=_cmd_demo)
 
     bench = sub.add_parser(

@@ -182,6 +182,34 @@ def test_bi_gets_company_names_and_agent_and_group_dimensions(first_run):
         assert column not in ("name", "email", "requester_name")
 
 
+def test_the_published_quarantine_summary_accounts_for_every_landed_row(first_run):
+    published = first_run / "published" / "warehouse.duckdb"
+    working = first_run / "warehouse.duckdb"
+    summary = dict(
+        ((schema, table), rows)
+        for schema, table, rows in _rows(
+            published,
+            "select raw_schema, raw_table, sum(row_count) from marts.quarantine_summary "
+            "group by all",
+        )
+    )
+    for (schema, table), rows in summary.items():
+        assert _rows(working, f"select count(*) from {schema}.{table}") == [(rows,)], table
+    reasons = set(
+        _rows(
+            published,
+            "select raw_table, reason from marts.quarantine_summary where disposition <> 'staged'",
+        )
+    )
+    assert reasons >= {
+        ("customers", "duplicate_resync"),
+        ("subscription_items", "negative_quantity"),
+        ("ticket_comments", "orphan_ticket"),
+        ("tickets", "null_required_value"),
+        ("tickets", "after_load_time"),
+    }
+
+
 def test_zz_a_raw_table_emptied_since_the_last_run_builds_but_is_not_published(first_run):
     """Write, audit, publish: a raw error never stops dbt, it withholds publication.
 
