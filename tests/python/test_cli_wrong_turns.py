@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -10,19 +9,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from cli_runner import FIRST_RUN, WAREHOUSE, run_warehouse
 
 from orchestration.dbt_assets import wait_for_write_lock
 
-WAREHOUSE = Path(sys.executable).parent / "warehouse"
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "first_run"
+FIXTURE = FIRST_RUN
 
 
 def _warehouse(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WAREHOUSE_", "DBT_"))}
-    env["WAREHOUSE_HOME"] = str(home)
-    return subprocess.run(
-        [str(WAREHOUSE), *args], env=env, capture_output=True, text=True, timeout=300
-    )
+    return run_warehouse(home, *args)
 
 
 def test_build_before_any_load_says_what_to_do(tmp_path):

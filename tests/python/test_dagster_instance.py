@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
+from cli_runner import FIRST_RUN, run_warehouse
 from dagster import DagsterEventType, DagsterInstance
-
-WAREHOUSE = Path(sys.executable).parent / "warehouse"
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "first_run"
 
 
 def test_a_cli_build_is_recorded_in_the_warehouse_dagster_instance(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WAREHOUSE_", "DBT_"))}
-    env.pop("DAGSTER_HOME", None)
-    env["WAREHOUSE_HOME"] = str(tmp_path)
-    env["WAREHOUSE_GX_CHECKS"] = "off"  # the run, not the checks, is under test here
-    for args in (["load", str(FIXTURE)], ["build"]):
-        done = subprocess.run(
-            [str(WAREHOUSE), *args], env=env, capture_output=True, text=True, timeout=900
-        )
+    # GX off: the run, not the checks, is under test here
+    for args in (["load", str(FIRST_RUN)], ["build"]):
+        done = run_warehouse(tmp_path, *args, extra_env={"WAREHOUSE_GX_CHECKS": "off"})
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     home = tmp_path / "dagster"
     assert (home / "dagster.yaml").exists()

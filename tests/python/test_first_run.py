@@ -10,26 +10,20 @@ load, build **and publish**, with every dirty row in quarantine with its reason.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from cli_runner import FIRST_RUN, run_warehouse
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "first_run"
-WAREHOUSE = Path(sys.executable).parent / "warehouse"
+FIXTURE = FIRST_RUN
 
 
 def _warehouse(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WAREHOUSE_", "DBT_"))}
-    env["WAREHOUSE_HOME"] = str(home)
-    return subprocess.run(
-        [str(WAREHOUSE), *args], env=env, capture_output=True, text=True, timeout=900
-    )
+    return run_warehouse(home, *args)
 
 
 def _rows(database: Path, sql: str) -> list[tuple]:

@@ -5,21 +5,13 @@
   for priority and status. SLA breaches are attributed to the group holding the ticket at
   breach_at (fct_sla_events.breach_group_name).
 -#}
-with evaluation as (
-    select as_of from {{ ref('int_support__evaluation_time') }}
-),
-
-tickets as (
+with tickets as (
     select ticket_id, created_at, first_group_name
     from {{ ref('int_support__tickets') }}
 ),
 
 recorded as (
-    select h.ticket_id, h.value as group_name, h.updated_at as changed_at
-    from {{ ref('stg_helpdesk__ticket_field_history') }} as h
-    cross join evaluation
-    where h.field_name = 'group_name'
-        and h.updated_at <= evaluation.as_of
+    {{ support_field_changes('group_name', 'group_name') }}
 ),
 
 first_recorded as (

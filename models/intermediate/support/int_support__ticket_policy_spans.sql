@@ -4,16 +4,8 @@
   (an emptied field): the priority rule holds. Tickets without sla_policy history have no
   rows: the priority rule holds for them throughout. Consecutive repeats collapsed.
 -#}
-with evaluation as (
-    select as_of from {{ ref('int_support__evaluation_time') }}
-),
-
-recorded as (
-    select h.ticket_id, h.value as policy_name, h.updated_at as changed_at
-    from {{ ref('stg_helpdesk__ticket_field_history') }} as h
-    cross join evaluation
-    where h.field_name = 'sla_policy'
-        and h.updated_at <= evaluation.as_of
+with recorded as (
+    {{ support_field_changes('sla_policy', 'policy_name') }}
 ),
 
 changes as (
