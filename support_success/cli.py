@@ -152,13 +152,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
             f"no suite guards {', '.join(targets or [])}; see docs/data-quality.md", file=sys.stderr
         )
         return 2
+    # Failures first, one line per expectation: severity, suite, expectation, rows affected.
+    for severity, attribute in (("BLOCKING", "blocking_failures"), ("warning", "warnings")):
+        for result in results:
+            for failure in getattr(result, attribute):
+                count = failure.get("unexpected_count")
+                rows = f"{count:,} row(s)" if isinstance(count, int) else "-"
+                message = failure["message"]
+                if not args.verbose and len(message) > 160:
+                    message = message[:157] + "..."
+                print(f"{severity:<8} {result.suite} {failure['expectation']} [{rows}]: {message}")
     for result in results:
         print(result.summary_line())
-        for failure in result.blocking_failures:
-            print(f"    BLOCKING {failure['expectation']}: {failure['message']}")
-        if args.verbose:
-            for warning in result.warnings:
-                print(f"    warning  {warning['expectation']}: {warning['message']}")
     index = write_data_docs(results, args.docs)
     if not args.no_record:
         append_results(results, database)
@@ -352,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--no-record", action="store_true", help="do not append results to the warehouse"
     )
-    check.add_argument("-v", "--verbose", action="store_true", help="print warnings too")
+    check.add_argument("-v", "--verbose", action="store_true", help="print messages in full")
     check.set_defaults(func=_cmd_check)
 
     demo = sub.add_parser(

@@ -117,7 +117,10 @@ def test_cli_check_exits_1_on_blocking_failure_and_0_on_clean_data(dirty, clean,
     )
     out = capsys.readouterr().out
     assert code == 1
-    assert "BLOCKING required_columns_present" in out and f"Data Docs: {docs / 'index.html'}" in out
+    assert "BLOCKING raw__helpdesk__users required_columns_present" in out
+    assert f"Data Docs: {docs / 'index.html'}" in out
+    # failures first: the failure lines come before the per-suite summary lines
+    assert out.index("BLOCKING raw__helpdesk__users") < out.index(" checks, ")
     copy = tmp_path / "clean.duckdb"
     shutil.copy(clean, copy)
     code = main(
