@@ -41,6 +41,7 @@ from orchestration.failures import CheckFailure
 from orchestration.raw_assets import POOL, RAW_ASSET_KEYS, source_props_by_key
 from orchestration.translator import source_freshness_windows
 from support_success import contract, paths
+from support_success.quality.suites.raw import STREAM_TABLES
 
 QUALITY_MODULE = "support_success.quality"
 # Set to "off" to leave the Great Expectations suites out (fast local iterations, probe tests).
@@ -225,6 +226,15 @@ def build_raw_freshness_checks(manifest: Mapping[str, Any]):
                     except duckdb.Error:
                         newest = None
                 warn_after, error_after = windows[key]
+                if ".".join(key.path) not in STREAM_TABLES:
+                    # reference tables (groups, plans, policies...) change rarely: not judged
+                    yield AssetCheckResult(
+                        asset_key=key,
+                        check_name="raw_freshness",
+                        passed=True,
+                        metadata={"state": "reference table: freshness not judged"},
+                    )
+                    continue
                 if newest is None:
                     yield AssetCheckResult(
                         asset_key=key,
