@@ -76,17 +76,12 @@
 {%- endmacro %}
 
 {#- An ISO-4217 code as landed, normalised: trimmed, upper-cased, blank read as missing. -#}
-{#- A currency code as landed, trimmed and upper-cased, with the usual symbols and names
-    repaired (US$, $ -> USD; €, EURO -> EUR; £ -> GBP; ¥, YEN -> JPY). What is still not an
-    ISO-4217 code of seeds/currencies.csv is quarantined as unknown_currency by the model. -#}
+{#- A currency code as landed, trimmed and upper-cased (' usd' -> USD). Symbols and names
+    (US$, EURO, £) are not guessed: what is not an ISO-4217 code of seeds/currencies.csv is
+    quarantined as unknown_currency (subscriptions, plans, invoices, refunds), or not passed
+    on (a customer's informational billing_currency). -#}
 {% macro success_clean_currency(column) -%}
-    {%- set cleaned = "nullif(upper(trim(cast(" ~ column ~ " as varchar))), '')" -%}
-    case {{ cleaned }}
-        when 'US$' then 'USD' when '$' then 'USD' when 'US DOLLAR' then 'USD'
-        when '€' then 'EUR' when 'EURO' then 'EUR'
-        when '£' then 'GBP' when '¥' then 'JPY' when 'YEN' then 'JPY'
-        else {{ cleaned }}
-    end
+    nullif(upper(trim(cast({{ column }} as varchar))), '')
 {%- endmacro %}
 
 {#- The var `as_of` as a timestamp literal, or NULL when unset. -#}

@@ -237,9 +237,7 @@ def test_missing_exchange_rates_are_quarantined_not_dropped(private_warehouse, t
     ) == [(Decimal("100.00"),)]
 
 
-def test_currency_symbols_are_repaired_and_impossible_values_quarantined(
-    private_warehouse, tmp_path
-):
+def test_impossible_currencies_and_amounts_never_reach_the_marts(private_warehouse, tmp_path):
     customers = CUSTOMERS.replace("C1,Acme,smb,US,USD", "C1,Acme,smb,US, us$ ")
     plans = PLANS + "PB,Bitcoin,core,month,1,1,BTC,2024-03-31 00:00:00\n"
     items = ITEMS + "I12,S1,PB,1,10,0,2024-01-01 00:00:00,,2024-03-31 00:00:00\n"
@@ -264,11 +262,16 @@ def test_currency_symbols_are_repaired_and_impossible_values_quarantined(
         },
         tmp_path / "raw",
     )
-    # ' us$ ' is the US dollar (a documented repair), not a new currency.
+    # ' us$ ' is not an ISO code: not passed on (the landed value stays visible in staging).
     assert _rows(
         private_warehouse,
         "select billing_currency from marts.dim_customers where customer_id = 'C1'",
-    ) == [("USD",)]
+    ) == [(None,)]
+    assert _rows(
+        private_warehouse,
+        "select billing_currency_landed from staging.stg_billing__customers "
+        "where customer_id = 'C1'",
+    ) == [("US$",)]
     reasons = set(
         _rows(
             private_warehouse,
