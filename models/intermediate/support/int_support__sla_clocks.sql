@@ -225,18 +225,7 @@ pausable_intervals as (
 ),
 
 clipped_pieces as (
-    select
-        i.ticket_id,
-        i.instance_number,
-        i.schedule_id,
-        case when sp.started_at > i.started_at then sp.started_at else i.started_at end as piece_start,
-        case when sp.ended_at < i.counted_until then sp.ended_at else i.counted_until end as piece_end
-    from pausable_intervals as i
-    inner join status_spans as sp
-        on sp.ticket_id = i.ticket_id
-        and sp.status <> 'pending'
-        and sp.started_at < i.counted_until
-        and sp.ended_at > i.started_at
+    {{ support_status_pieces('pausable_intervals', 'instance_number', 'status_spans', "sp.status <> 'pending'") }}
 ),
 
 pieces as (

@@ -109,18 +109,7 @@ numbered as (
 
 -- the pending stretches inside each interval, clipped to it
 pending_pieces as (
-    select
-        n.ticket_id,
-        n.interval_number,
-        n.schedule_id,
-        case when s.started_at > n.started_at then s.started_at else n.started_at end as piece_start,
-        case when s.ended_at < n.counted_until then s.ended_at else n.counted_until end as piece_end
-    from numbered as n
-    inner join spans as s
-        on s.ticket_id = n.ticket_id
-        and s.status = 'pending'
-        and s.started_at < n.counted_until
-        and s.ended_at > n.started_at
+    {{ support_status_pieces('numbered', 'interval_number', 'spans', "sp.status = 'pending'") }}
 ),
 
 pending as (
