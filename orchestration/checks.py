@@ -18,6 +18,7 @@ connection; the jobs run one step at a time) and written to the Data Docs
 folder, whose index lists every suite the run has validated so far.
 """
 
+import contextlib
 import importlib
 import os
 import warnings
@@ -194,37 +195,25 @@ def build_raw_freshness_checks(manifest: Mapping[str, Any]):
         now = datetime.now(UTC).replace(tzinfo=None)
         database = paths.working_database()
         con = duckdb.connect(str(database), read_only=True) if database.exists() else None
-        # Age is measured against the data's own newest load (never later than now): a
-        # historical dataset is not stale; a table that stopped loading while others went on is.
-        newest_loads = []
-        for raw_key in RAW_ASSET_KEYS:
-            raw_table = contract.table(".".join(raw_key.path))
-            try:
-                value = (
-                    con.execute(
-                        f"select max({contract.LOADED_AT}) "
-                        f'from {raw_table.schema}."{raw_table.name}"'
-                    ).fetchone()[0]
-                    if con is not None
-                    else None
-                )
-            except duckdb.Error:
-                value = None
-            if value is not None:
-                newest_loads.append(value)
-        reference = min(now, max(newest_loads)) if newest_loads else now
         try:
+            # Newest _loaded_at of every raw table, read once. Age is measured against the
+            # data's own newest load (never later than now): a historical dataset is not
+            # stale; a table that stopped loading while others went on is.
+            newest_by_key = {}
+            for raw_key in RAW_ASSET_KEYS:
+                raw_table = contract.table(".".join(raw_key.path))
+                newest_by_key[raw_key] = None
+                if con is not None:
+                    with contextlib.suppress(duckdb.Error):  # a missing table: no load
+                        newest_by_key[raw_key] = con.execute(
+                            f"select max({contract.LOADED_AT}) "
+                            f'from {raw_table.schema}."{raw_table.name}"'
+                        ).fetchone()[0]
+            loads = [value for value in newest_by_key.values() if value is not None]
+            reference = min(now, max(loads)) if loads else now
             for check_key in context.selected_asset_check_keys:
                 key = check_key.asset_key
-                table = contract.table(".".join(key.path))
-                newest = None
-                if con is not None:
-                    try:
-                        newest = con.execute(
-                            f'select max({contract.LOADED_AT}) from {table.schema}."{table.name}"'
-                        ).fetchone()[0]
-                    except duckdb.Error:
-                        newest = None
+                newest = newest_by_key.get(key)
                 warn_after, error_after = windows[key]
                 if ".".join(key.path) not in STREAM_TABLES:
                     # reference tables (groups, plans, policies...) change rarely: not judged

@@ -75,7 +75,6 @@
     case when trim(cast({{ column }} as varchar)) = '' then null else cast({{ column }} as varchar) end
 {%- endmacro %}
 
-{#- An ISO-4217 code as landed, normalised: trimmed, upper-cased, blank read as missing. -#}
 {#- A currency code as landed, trimmed and upper-cased (' usd' -> USD). Symbols and names
     (US$, EURO, £) are not guessed: what is not an ISO-4217 code of seeds/currencies.csv is
     quarantined as unknown_currency (subscriptions, plans, invoices, refunds), or not passed

@@ -623,23 +623,20 @@ def _fct_mrr_monthly(settings: Settings) -> Suite:
     )
     # A heuristic across two systems (invoices may come from elsewhere or cover only some
     # customers): it warns, never blocks.
-    for severity, mostly in ((WARNING, 1.0),):
-        _between(
-            suite,
-            "mrr_reconciles_with_paid_invoices",
-            f"mid-month MRR (mean of opening and closing) is within "
-            f"{settings.mrr_invoice_tolerance:.0%} of the paid invoice amounts (net of "
-            "tax) recognised in the month, multi-month invoices spread over their period"
-            + ("" if mostly == 1.0 else f", in at least {mostly:.0%} of the months"),
-            "relative_difference",
-            severity=severity,
-            mostly=mostly,
-            max_value=settings.mrr_invoice_tolerance,
-            frame="mrr_vs_invoices",
-            columns=("month_start", "mrr"),
-            explain="month {month_start}: mid-month MRR {mrr:,.2f} vs paid invoices "
-            "recognised {paid_recognised:,.2f}",
-        )
+    _between(
+        suite,
+        "mrr_reconciles_with_paid_invoices",
+        f"mid-month MRR (mean of opening and closing) is within "
+        f"{settings.mrr_invoice_tolerance:.0%} of the paid invoice amounts (net of "
+        "tax) recognised in the month, multi-month invoices spread over their period",
+        "relative_difference",
+        severity=WARNING,
+        max_value=settings.mrr_invoice_tolerance,
+        frame="mrr_vs_invoices",
+        columns=("month_start", "mrr"),
+        explain="month {month_start}: mid-month MRR {mrr:,.2f} vs paid invoices "
+        "recognised {paid_recognised:,.2f}",
+    )
 
     def arr(ctx: FrameContext) -> str:
         return f"""
