@@ -48,8 +48,11 @@ select * from (values
     ('role', 'enduser', 'end_user'), ('role', 'agent', 'agent'), ('role', 'admin', 'admin'),
     ('field_name', 'status', 'status'), ('field_name', 'priority', 'priority'),
     ('field_name', 'assignee_id', 'assignee_id'), ('field_name', 'group_name', 'group_name'),
+    ('field_name', 'sla_policy', 'sla_policy'),
     ('metric', 'first_response', 'first_response'), ('metric', 'next_response', 'next_response'),
-    ('metric', 'resolution', 'resolution'),
+    ('metric', 'resolution', 'resolution'), ('metric', 'agent_work', 'agent_work'),
+    ('metric', 'periodic_update', 'periodic_update'),
+    ('metric', 'pausable_update', 'pausable_update'),
     ('survey_type', 'csat', 'csat'), ('survey_type', 'ces', 'ces'), ('survey_type', 'nps', 'nps')
 ) as m(enum_name, raw_value, canonical_value);
 
@@ -166,6 +169,7 @@ create or replace temp table hd_policies as
 with typed as (
     select
         policy_id,
+        nullif(trim(policy_name), '') as policy_name,
         canon('priority', priority) as priority,
         canon('metric', metric) as metric,
         cast(target_minutes as bigint) as target_minutes,
@@ -177,7 +181,8 @@ with typed as (
         _loaded_at
     from raw_helpdesk.sla_policies
 )
-select policy_id, priority, metric, target_minutes, in_business_hours, valid_from, valid_to
+select policy_id, policy_name, priority, metric, target_minutes, in_business_hours, valid_from,
+    valid_to
 from typed
 where policy_id is not null and priority_raw is not null and metric_raw is not null
     and valid_from is not null
@@ -185,7 +190,7 @@ qualify row_number() over (
     partition by policy_id, priority_raw, metric_raw, valid_from
     order by _loaded_at desc nulls last,
         md5(concat_ws('|', policy_id, priority_raw, metric_raw, cast(valid_from as varchar),
-            coalesce(priority, '<null>'), coalesce(metric, '<null>'),
+            coalesce(policy_name, '<null>'), coalesce(priority, '<null>'), coalesce(metric, '<null>'),
             coalesce(cast(target_minutes as varchar), '<null>'),
             coalesce(cast(in_business_hours as varchar), '<null>'),
             coalesce(cast(valid_to as varchar), '<null>')))
@@ -327,7 +332,7 @@ where n.field_name is not null
     and not (n.field_name in ('status', 'priority') and n.value is null)
     and n.updated_at >= t.created_at
     and not coalesce(n.updated_at > n._loaded_at, false)
-    and n.field_name in ('status', 'priority', 'group_name');
+    and n.field_name in ('status', 'priority', 'group_name', 'sla_policy');
 
 create or replace temp table hd_response_times as
 with typed as (
@@ -541,7 +546,12 @@ select
         filter (where s.status in ('new', 'open', 'on_hold')) as bigint) as wait_calendar_seconds,
     cast(sum(cum_at(c2.start_at, c2.seconds, c2.seconds_before, coalesce(s.valid_until, e.as_of))
         - cum_at(c1.start_at, c1.seconds, c1.seconds_before, s.started_at))
-        filter (where s.status in ('new', 'open', 'on_hold')) as bigint) as wait_business_seconds
+        filter (where s.status in ('new', 'open', 'on_hold')) as bigint) as wait_business_seconds,
+    cast(sum(date_diff('second', s.started_at, coalesce(s.valid_until, e.as_of)))
+        filter (where s.status in ('new', 'open')) as bigint) as work_calendar_seconds,
+    cast(sum(cum_at(c2.start_at, c2.seconds, c2.seconds_before, coalesce(s.valid_until, e.as_of))
+        - cum_at(c1.start_at, c1.seconds, c1.seconds_before, s.started_at))
+        filter (where s.status in ('new', 'open')) as bigint) as work_business_seconds
 from status_spans as s
 cross join evaluation as e
 join tickets as t on t.ticket_id = s.ticket_id
@@ -635,19 +645,111 @@ changes as (
 select ticket_id, priority, ts as valid_from
 from changes;
 
+-- ---------------------------------------------------------------- update intervals
+-- The periodic_update / pausable_update instances: every agent reply made while the ticket is
+-- not solved or closed starts an interval, and so does a reopen (solved -> not solved/closed)
+-- once the ticket has had a reply; the next agent reply or solve stops it. Events of one
+-- instant: status changes, then replies, then comment id. Zero-length intervals are none.
+create or replace temp table update_intervals as
+with spans as (
+    select s.*, lag(s.status) over (partition by s.ticket_id order by s.started_at) as previous
+    from status_spans as s
+),
+events as (
+    select ticket_id, started_at as ts, 0 as kind, cast(null as varchar) as comment_id,
+        false as is_reply, false as can_start, true as stops
+    from spans where status = 'solved'
+    union all
+    select ticket_id, started_at, 0, null, false, true, false
+    from spans where previous = 'solved' and status not in ('solved', 'closed')
+    union all
+    select c.ticket_id, c.created_at, 1, c.comment_id, true,
+        s.status not in ('solved', 'closed'), true
+    from ticket_comments as c
+    join status_spans as s
+        on s.ticket_id = c.ticket_id and c.created_at >= s.started_at
+        and c.created_at < coalesce(s.valid_until, timestamp '9999-12-31')
+    where c.is_reply
+),
+numbered as (
+    select
+        events.*,
+        sum(cast(is_reply as integer)) over w as replies_so_far,
+        sum(cast(stops as integer)) over w as stops_so_far
+    from events
+    window w as (partition by ticket_id order by ts, kind, comment_id rows unbounded preceding)
+),
+intervals as (
+    select a.ticket_id, a.ts as started_at, b.ts as fulfilled_at
+    from numbered as a
+    left join numbered as b
+        on b.ticket_id = a.ticket_id and b.stops and b.stops_so_far = a.stops_so_far + 1
+    where a.can_start and a.replies_so_far >= 1 and (b.ts is null or b.ts > a.ts)
+)
+select
+    i.ticket_id,
+    row_number() over (partition by i.ticket_id order by i.started_at) as instance_number,
+    i.started_at,
+    i.fulfilled_at,
+    coalesce(i.fulfilled_at, e.as_of) as counted_until,
+    t.schedule_id
+from intervals as i
+cross join evaluation as e
+join tickets as t on t.ticket_id = i.ticket_id;
+
+-- time in pending inside each update interval (the pausable_update clock does not count it)
+create or replace temp table update_pending as
+with pieces as (
+    select
+        u.ticket_id, u.instance_number, u.schedule_id,
+        greatest(s.started_at, u.started_at) as piece_start,
+        least(coalesce(s.valid_until, e.as_of), u.counted_until) as piece_end
+    from update_intervals as u
+    cross join evaluation as e
+    join status_spans as s
+        on s.ticket_id = u.ticket_id and s.status = 'pending'
+        and s.started_at < u.counted_until
+        and coalesce(s.valid_until, e.as_of) > u.started_at
+)
+select
+    p.ticket_id, p.instance_number,
+    cast(sum(date_diff('second', p.piece_start, p.piece_end)) as bigint) as pending_calendar_seconds,
+    cast(sum(cum_at(c2.start_at, c2.seconds, c2.seconds_before, p.piece_end)
+        - cum_at(c1.start_at, c1.seconds, c1.seconds_before, p.piece_start)) as bigint)
+        as pending_business_seconds
+from pieces as p
+asof left join calendar as c1 on c1.schedule_id = p.schedule_id and p.piece_start >= c1.start_at
+asof left join calendar as c2 on c2.schedule_id = p.schedule_id and p.piece_end >= c2.start_at
+group by p.ticket_id, p.instance_number;
+
+-- the SLA policy the helpdesk applied (field sla_policy; a NULL value: none)
+create or replace temp table policy_changes as
+select h.ticket_id, h.value as policy_name, h.updated_at as valid_from
+from hd_history as h
+semi join tickets as t on t.ticket_id = h.ticket_id
+where h.field_name = 'sla_policy' and h.updated_at <= (select as_of from evaluation);
+
 create or replace temp table clocks as
 with response_and_resolution as (
     select
         t.ticket_id, t.schedule_id, m.metric, 1 as instance_number, t.created_at as started_at,
         case m.metric
             when 'first_response' then least(r.first_reply_at, s.first_solved_at)
-            when 'resolution' then case when s.status_now in ('solved', 'closed')
+            else case when s.status_now in ('solved', 'closed')
                 then coalesce(s.last_solved_at, s.last_closed_at) end
         end as fulfilled_at,
-        s.wait_calendar_seconds,
-        s.wait_business_seconds
+        case m.metric
+            when 'resolution' then s.wait_calendar_seconds
+            when 'agent_work' then s.work_calendar_seconds
+        end as countable_calendar_seconds,
+        case m.metric
+            when 'resolution' then s.wait_business_seconds
+            when 'agent_work' then s.work_business_seconds
+        end as countable_business_seconds,
+        0 as pending_calendar_seconds,
+        0 as pending_business_seconds
     from tickets as t
-    cross join (values ('first_response'), ('resolution')) as m(metric)
+    cross join (values ('first_response'), ('resolution'), ('agent_work')) as m(metric)
     left join first_replies as r on r.ticket_id = t.ticket_id
     left join status_summary as s on s.ticket_id = t.ticket_id
 ),
@@ -655,8 +757,19 @@ all_clocks as (
     select * from response_and_resolution
     union all
     select w.ticket_id, t.schedule_id, 'next_response', w.instance_number, w.started_at,
-        w.fulfilled_at, null, null
+        w.fulfilled_at, null, null, 0, 0
     from waits as w join tickets as t on t.ticket_id = w.ticket_id
+    union all
+    select u.ticket_id, u.schedule_id, m.metric, u.instance_number, u.started_at, u.fulfilled_at,
+        null, null,
+        case when m.metric = 'pausable_update' then coalesce(p.pending_calendar_seconds, 0)
+            else 0 end,
+        case when m.metric = 'pausable_update' then coalesce(p.pending_business_seconds, 0)
+            else 0 end
+    from update_intervals as u
+    cross join (values ('periodic_update'), ('pausable_update')) as m(metric)
+    left join update_pending as p
+        on p.ticket_id = u.ticket_id and p.instance_number = u.instance_number
 )
 select
     c.*,
@@ -669,8 +782,13 @@ cross join evaluation as e
 asof join priority_spans as p
     on p.ticket_id = c.ticket_id
     and coalesce(c.fulfilled_at, e.as_of) >= p.valid_from
+-- the applied policy in force then (none recorded yet, or emptied: the priority rule)
+asof left join policy_changes as ap
+    on ap.ticket_id = c.ticket_id
+    and coalesce(c.fulfilled_at, e.as_of) >= ap.valid_from
 join hd_policies as pol
     on pol.priority = p.priority and pol.metric = c.metric
+    and (ap.policy_name is null or pol.policy_name = ap.policy_name)
     and coalesce(c.fulfilled_at, e.as_of) >= pol.valid_from
     and coalesce(c.fulfilled_at, e.as_of) < coalesce(pol.valid_to, timestamp '9999-12-31')
 qualify row_number() over (
@@ -681,12 +799,15 @@ create or replace temp table elapsed as
 select
     k.*,
     case
-        when not k.in_business_hours and k.metric = 'resolution' then k.wait_calendar_seconds
-        when not k.in_business_hours then date_diff('second', k.started_at, k.counted_until)
+        when not k.in_business_hours and k.metric in ('resolution', 'agent_work')
+            then k.countable_calendar_seconds
+        when not k.in_business_hours
+            then date_diff('second', k.started_at, k.counted_until) - k.pending_calendar_seconds
         when k.schedule_id is null then null
-        when k.metric = 'resolution' then k.wait_business_seconds
+        when k.metric in ('resolution', 'agent_work') then k.countable_business_seconds
         else cum_at(c2.start_at, c2.seconds, c2.seconds_before, k.counted_until)
             - cum_at(c1.start_at, c1.seconds, c1.seconds_before, k.started_at)
+            - k.pending_business_seconds
     end as elapsed_seconds,
     cum_at(c1.start_at, c1.seconds, c1.seconds_before, k.started_at) as cum_started
 from clocks as k
@@ -694,8 +815,9 @@ asof left join calendar as c1 on c1.schedule_id = k.schedule_id and k.started_at
 asof left join calendar as c2
     on c2.schedule_id = k.schedule_id and k.counted_until >= c2.start_at;
 
--- breach_at of the response clocks (resolution pauses; its breach instant is not recomputed
--- here): start + target on the policy's clock.
+-- breach_at of the clocks that never pause (first and next response, periodic update):
+-- start + target on the policy's clock. Resolution, agent work and pausable update pause;
+-- their breach instant is not recomputed here.
 create or replace table baseline.sla_events as
 select
     e.ticket_id,
@@ -709,7 +831,7 @@ select
         else 'running'
     end as sla_status,
     case
-        when e.metric = 'resolution' then null
+        when e.metric in ('resolution', 'agent_work', 'pausable_update') then null
         when not e.in_business_hours then e.started_at + to_seconds(e.target_seconds)
         when e.cum_started + e.target_seconds <= tc.seconds_before + tc.seconds
             then tc.start_at + to_seconds(e.cum_started + e.target_seconds - tc.seconds_before)

@@ -37,8 +37,8 @@ CHANNEL_P = (0.36, 0.29, 0.17, 0.11, 0.07)
 TICKET_TYPES = ("question", "incident", "problem", "task")
 STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
 NEW, OPEN, PENDING, ON_HOLD, SOLVED, CLOSED = range(6)
-FIELDS = ("status", "priority", "assignee_id", "group_name")
-F_STATUS, F_PRIORITY, F_ASSIGNEE, F_GROUP = range(4)
+FIELDS = ("status", "priority", "assignee_id", "group_name", "sla_policy")
+F_STATUS, F_PRIORITY, F_ASSIGNEE, F_GROUP, F_SLA_POLICY = range(5)
 VIAS = ("web", "email", "chat", "phone", "api", "automation")
 VIA_OF_CHANNEL = np.array([1, 0, 2, 3, 4])  # channel index -> via index of end-user comments
 ROLES = ("end_user", "agent", "admin")
@@ -284,11 +284,17 @@ def _pick_agent(rng, users: Users, group: np.ndarray) -> np.ndarray:
     )
 
 
-def _policy_targets(priority: np.ndarray, at: np.ndarray, metric: int) -> np.ndarray:
+def _policy_targets(
+    policy: np.ndarray, priority: np.ndarray, at: np.ndarray, metric: int
+) -> np.ndarray:
+    """Target minutes of `metric` (index into SLA_METRICS, one both Standard versions have)."""
     cut = np.datetime64(reference.POLICY_CHANGE).astype("datetime64[s]").astype(np.int64)
-    old = np.array([reference.SLA_POLICIES[0].targets[p][metric] for p in reference.PRIORITIES])
-    new = np.array([reference.SLA_POLICIES[1].targets[p][metric] for p in reference.PRIORITIES])
-    return np.where(at < cut, old[priority], new[priority])
+    old, new, enterprise = (
+        np.array([v.targets[p][metric] for p in reference.PRIORITIES])
+        for v in reference.SLA_POLICIES
+    )
+    standard = np.where(at < cut, old[priority], new[priority])
+    return np.where(policy == reference.ENTERPRISE, enterprise[priority], standard)
 
 
 def generate_helpdesk(rng: np.random.Generator, billing: Billing, n_target: int) -> Helpdesk:
@@ -383,6 +389,7 @@ def generate_helpdesk(rng: np.random.Generator, billing: Billing, n_target: int)
     speed = GROUP_SPEED[g0] * np.where((g0 == reference.AMERICAS) & (t0 >= cut_sched), 0.8, 1.0)
     speed = speed * np.where(t0 >= cut_policy, 0.78, 1.0) * load * np.exp(-0.18 * hl)
     speed = speed * np.where(ch == 2, 0.2, np.where(ch == 3, 0.15, 1.0))
+    speed = speed * np.where(seg[regular] == 2, 0.7, 1.0)  # enterprise queues are worked first
     urgent = pr0 == 3
     d1 = lognormal_minutes(rng, FIRST_REPLY_MEDIAN[pr0] * speed, 0.95)
     r1_biz = business_time.add_for_groups(g0, t0, d1)
@@ -401,6 +408,15 @@ def generate_helpdesk(rng: np.random.Generator, billing: Billing, n_target: int)
     new_pr = np.where((pr0 > 0) & (rng.random(nr) < 0.3), pr0 - 1, new_pr)
     ev.field(r_idx[pchange], F_PRIORITY, new_pr[pchange], a1[pchange], assignee[pchange])
     priority = np.where(pchange, new_pr, pr0)
+    # the named SLA policy: applied at creation (Enterprise for enterprise accounts), and moved
+    # to the other policy for a few tickets, half before the first reply (the helpdesk
+    # re-targets the running first-response clock), half after it
+    policy0 = np.where(seg[regular] == 2, reference.ENTERPRISE, reference.STANDARD)
+    ev.field(r_idx, F_SLA_POLICY, policy0, t0, req)
+    moved = rng.random(nr) < 0.04
+    moved_at = np.where(rng.random(nr) < 0.5, a1, r1 + 30 * MINUTE)
+    ev.field(r_idx[moved], F_SLA_POLICY, 1 - policy0[moved], moved_at[moved], assignee[moved])
+    policy_at_r1 = np.where(moved & (moved_at <= r1), 1 - policy0, policy0)
     # internal note before the first reply for some
     note = (rng.random(nr) < 0.22) & (r1 - a1 > 4 * MINUTE)
     note_at = a1 + ((r1 - a1) * rng.uniform(0.2, 0.8, nr)).astype(np.int64)
@@ -484,6 +500,8 @@ def generate_helpdesk(rng: np.random.Generator, billing: Billing, n_target: int)
                 business_time.add_for_groups(group[w], u_at, d),
             )
             nxt = np.maximum(nxt + rng.integers(0, 59, w.size), u_at + 2 * MINUTE)
+            # the agent goes quiet for a day now and then (periodic-update breaches)
+            nxt = np.where(rng.random(w.size) < 0.04, nxt + DAY, nxt)
             # a follow-up from the customer while still waiting
             fu = rng.random(w.size) < 0.3
             fu_at = u_at + (lognormal_minutes(rng, np.full(w.size, 20.0), 0.9) * MINUTE).astype(
@@ -531,7 +549,7 @@ def generate_helpdesk(rng: np.random.Generator, billing: Billing, n_target: int)
     comm = {k_: v[ck] for k_, v in comm.items()}
     # history ordered by ticket, time, field: one int64 sort key instead of a lexsort
     rel = hist["at"] - (WINDOW_START - 2 * DAY)  # < 2**29 seconds (17 years)
-    key = (hist["ticket"].astype(np.int64) << 31) | (rel << 2) | hist["field"].astype(np.int64)
+    key = (hist["ticket"].astype(np.int64) << 32) | (rel << 3) | hist["field"].astype(np.int64)
     ho = np.argsort(key, kind="stable")
     del key, rel
     hist = {k_: v[ho] for k_, v in hist.items()}
@@ -567,7 +585,7 @@ def generate_helpdesk(rng: np.random.Generator, billing: Billing, n_target: int)
     }
     # ---- satisfaction
     solved_final = np.isin(cur[r_idx, F_STATUS], [SOLVED, CLOSED])
-    fr_target = _policy_targets(pr0, r1, 0)
+    fr_target = _policy_targets(policy_at_r1, pr0, r1, 0)
     fr_biz = np.where(urgent, (r1 - t0) / MINUTE, d1)
     breach = fr_biz > fr_target
     reopened = reopen & (ro_at < WINDOW_END)

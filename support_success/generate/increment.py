@@ -152,6 +152,16 @@ def generate_next_day(source_dir: Path, out_dir: Path, *, seed: int = 1) -> dict
         """
     )
     groups = [r[0] for r in q('select distinct group_name from "raw_helpdesk.groups" order by 1')]
+    enterprise_accounts = {
+        r[0]
+        for r in q(
+            """
+            select customer_id from "raw_billing.customers"
+            qualify row_number() over (partition by customer_id order by _loaded_at desc) = 1
+                and lower(segment) = 'enterprise'
+            """
+        )
+    }
 
     def next_number(qualified: str, column: str, prefix: str = "") -> int:
         n = len(prefix)
@@ -279,6 +289,8 @@ def generate_next_day(source_dir: Path, out_dir: Path, *, seed: int = 1) -> dict
         change(ticket_id, "status", "new", created, requester)
         change(ticket_id, "priority", priority, created, requester)
         change(ticket_id, "group_name", group, created, requester)
+        policy = "Enterprise" if account in enterprise_accounts else "Standard"
+        change(ticket_id, "sla_policy", policy, created, requester)
         status, assignee, updated = "new", None, created
         clock = created
         if rng.random() < 0.85:

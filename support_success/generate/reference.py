@@ -171,8 +171,19 @@ HOLIDAYS: dict[str, dict[str, str]] = {
 # ---------------------------------------------------------------- SLA policies
 
 PRIORITIES = ("low", "normal", "high", "urgent")
-SLA_METRICS = ("first_response", "next_response", "resolution")
+SLA_METRICS = (
+    "first_response",
+    "next_response",
+    "resolution",
+    "agent_work",
+    "periodic_update",
+    "pausable_update",
+)
 POLICY_CHANGE = "2025-07-01 00:00:00"
+# The named policies the helpdesk applies per ticket (field history `sla_policy`): enterprise
+# accounts get "Enterprise", everyone else "Standard"; a few tickets are moved between them.
+POLICY_NAMES = ("Standard", "Enterprise")
+STANDARD, ENTERPRISE = range(2)
 
 
 @dataclass(frozen=True)
@@ -181,14 +192,16 @@ class PolicyVersion:
     name: str
     valid_from: str
     valid_to: str | None
-    # priority -> (first_response, next_response, resolution) target minutes
-    targets: dict[str, tuple[int, int, int]]
+    # priority -> target minutes per metric, in SLA_METRICS order; a shorter tuple means the
+    # version has no target for the remaining metrics (no SLA row for them)
+    targets: dict[str, tuple[int, ...]]
 
 
 SLA_POLICIES = (
+    # the first Standard version predates the update metrics: no targets for them
     PolicyVersion(
         "pol_standard_2023",
-        "Standard SLA 2023",
+        "Standard",
         "2023-01-01 00:00:00",
         POLICY_CHANGE,
         {
@@ -200,14 +213,26 @@ SLA_POLICIES = (
     ),
     PolicyVersion(
         "pol_standard_2025",
-        "Standard SLA 2025 (tighter first response)",
+        "Standard",
         POLICY_CHANGE,
         None,
         {
-            "low": (960, 1440, 7200),
-            "normal": (360, 720, 3840),
-            "high": (120, 240, 1920),
-            "urgent": (30, 60, 720),
+            "low": (960, 1440, 7200, 2880, 2880, 1440),
+            "normal": (360, 720, 3840, 1440, 1440, 720),
+            "high": (120, 240, 1920, 720, 960, 480),
+            "urgent": (30, 60, 720, 240, 480, 240),
+        },
+    ),
+    PolicyVersion(
+        "pol_enterprise",
+        "Enterprise",
+        "2023-01-01 00:00:00",
+        None,
+        {
+            "low": (480, 960, 4800, 1920, 1440, 720),
+            "normal": (240, 480, 2880, 1440, 960, 480),
+            "high": (120, 240, 1440, 720, 480, 240),
+            "urgent": (30, 60, 720, 240, 240, 120),
         },
     ),
 )

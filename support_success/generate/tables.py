@@ -278,7 +278,7 @@ def build(rng: np.random.Generator, world):
         (p, pr, mi)
         for p in reference.SLA_POLICIES
         for pr in reference.PRIORITIES
-        for mi in range(3)
+        for mi in range(len(p.targets[pr]))
     ]
     pol_from = np.array([np.datetime64(p.valid_from, "s") for p, _, _ in pol]).astype(np.int64)
     pol_to = np.array(
@@ -639,4 +639,5 @@ def _history_values(fh: dict) -> pa.Array:
     priority = labels(reference.PRIORITIES, np.where(field == hd.F_PRIORITY, value, -1))
     assignee = user_ids(np.where(field == hd.F_ASSIGNEE, value, -1))
     group = labels(reference.GROUPS, np.where(field == hd.F_GROUP, value, -1))
-    return pc.coalesce(status, priority, assignee, group)
+    policy = labels(reference.POLICY_NAMES, np.where(field == hd.F_SLA_POLICY, value, -1))
+    return pc.coalesce(status, priority, assignee, group, policy)

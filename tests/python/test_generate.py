@@ -271,13 +271,47 @@ def test_field_history_starts_at_creation_and_ends_at_the_ticket_row(clean_dir):
         con,
         """
         with last as (select ticket_id, field_name, arg_max(value, updated_at) as value
-                      from raw_helpdesk__ticket_field_history group by all)
+                      from raw_helpdesk__ticket_field_history
+                      where field_name <> 'sla_policy' group by all)
         select count(*) from last join raw_helpdesk__tickets t using (ticket_id)
         where last.value is distinct from case last.field_name
             when 'status' then t.status when 'priority' then t.priority
             when 'assignee_id' then t.assignee_id else t.group_name end""",
     )
     assert mismatched == 0
+
+
+def test_sla_policy_is_applied_per_ticket_and_names_a_policy(clean_dir):
+    """Every worked ticket gets a named policy at creation (Enterprise for enterprise accounts),
+    a few are moved to the other one, and every name is a policy_name of sla_policies."""
+    con = _con(clean_dir)
+    first = con.execute(
+        """
+        select c.segment, h.value, count(*)
+        from raw_helpdesk__ticket_field_history h
+        join raw_helpdesk__tickets t using (ticket_id)
+        join raw_billing__customers c on c.customer_id = t.account_id
+        where h.field_name = 'sla_policy' and h.updated_at = t.created_at
+        group by all order by all"""
+    ).fetchall()
+    by_segment = {(seg, value): n for seg, value, n in first}
+    assert by_segment.get(("enterprise", "Enterprise"), 0) > 0
+    assert by_segment.get(("smb", "Standard"), 0) > 0
+    assert ("enterprise", "Standard") not in by_segment
+    assert ("smb", "Enterprise") not in by_segment
+    moved = _one(
+        con,
+        """select count(*) from (select ticket_id from raw_helpdesk__ticket_field_history
+        where field_name = 'sla_policy' group by ticket_id having count(*) > 1)""",
+    )
+    assert moved and moved > 0
+    unknown = _one(
+        con,
+        """select count(*) from raw_helpdesk__ticket_field_history
+        where field_name = 'sla_policy' and value not in
+            (select policy_name from raw_helpdesk__sla_policies)""",
+    )
+    assert unknown == 0
 
 
 def test_status_lifecycle_uses_only_plausible_transitions(clean_dir):
