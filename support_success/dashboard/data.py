@@ -29,7 +29,15 @@ import pandas as pd
 
 from support_success import paths
 
-SLA_METRICS = ("first_response", "next_response", "resolution")
+# Every SLA metric of agg_support_daily (shared/spec/metrics.md, "SLA events").
+SLA_METRICS = (
+    "first_response",
+    "next_response",
+    "resolution",
+    "agent_work",
+    "periodic_update",
+    "pausable_update",
+)
 PRIORITY_ORDER = ("urgent", "high", "normal", "low")
 BRIDGE_STEPS = ("Opening", "New", "Reactivation", "Expansion", "Contraction", "Churn", "Closing")
 
@@ -197,17 +205,18 @@ def publication_info(database: Path) -> dict[str, Any]:
 # and distribution, which are not additive and come from fct_tickets, attributed to
 # the same day. The support marts have no segment; NPS has no ticket, so no channel.
 
-_SUPPORT_DAYS = """
+_SLA_COLUMNS = ", ".join(f"sla_{metric}_achieved, sla_{metric}_measured" for metric in SLA_METRICS)
+_SUPPORT_DAYS = f"""
     select
         day, channel, priority, group_name, tickets_created, tickets_solved, backlog_end_of_day,
-        sla_first_response_achieved, sla_first_response_measured,
-        sla_next_response_achieved, sla_next_response_measured,
-        sla_resolution_achieved, sla_resolution_measured,
+        {_SLA_COLUMNS},
         csat_responses, csat_satisfied_responses,
         nps_responses, nps_promoters, nps_detractors
     from marts.agg_support_daily
     where day between $start and $end
 """
+_SLA_ACHIEVED = " + ".join(f"sla_{metric}_achieved" for metric in SLA_METRICS)
+_SLA_MEASURED = " + ".join(f"sla_{metric}_measured" for metric in SLA_METRICS)
 _CHANNEL = "($channel is null or channel = $channel)"
 
 _SLA_OUTCOMES = "\n    union all\n".join(
@@ -251,11 +260,9 @@ def support_headline(database: Path, f: Filters) -> SupportHeadline:
                     as tickets_created,
                 coalesce(sum(tickets_solved) filter (where {_CHANNEL}), 0)::bigint
                     as tickets_solved,
-                coalesce(sum(sla_first_response_achieved + sla_next_response_achieved
-                    + sla_resolution_achieved) filter (where {_CHANNEL}), 0)::bigint
+                coalesce(sum({_SLA_ACHIEVED}) filter (where {_CHANNEL}), 0)::bigint
                     as sla_achieved,
-                coalesce(sum(sla_first_response_measured + sla_next_response_measured
-                    + sla_resolution_measured) filter (where {_CHANNEL}), 0)::bigint
+                coalesce(sum({_SLA_MEASURED}) filter (where {_CHANNEL}), 0)::bigint
                     as sla_measured,
                 coalesce(sum(sla_first_response_achieved) filter (where {_CHANNEL}), 0)::bigint
                     as sla_first_response_achieved,

@@ -50,6 +50,16 @@ insert into marts.agg_support_daily values
     ('2026-01-06', 'email', 'high', 'G1', 0, 1,  0, 0,  0, 0,  1, 2,  0, 0,  0, 0, 0, 1),  -- D
     ('2026-02-02', 'chat',  'low',  'G2', 1, 0,  0, 1,  0, 0,  0, 0,  0, 0,  0, 0, 0, 0),  -- E
     ('2026-02-02', 'n/a',   'n/a',  'n/a', 0, 0, 0, 0,  0, 0,  0, 0,  0, 0,  1, 0, 1, 0); -- F
+-- the other SLA metrics: only D has any (agent work 1 of 1, periodic update 0 of 2)
+alter table marts.agg_support_daily add column sla_agent_work_achieved bigint default 0;
+alter table marts.agg_support_daily add column sla_agent_work_measured bigint default 0;
+alter table marts.agg_support_daily add column sla_periodic_update_achieved bigint default 0;
+alter table marts.agg_support_daily add column sla_periodic_update_measured bigint default 0;
+alter table marts.agg_support_daily add column sla_pausable_update_achieved bigint default 0;
+alter table marts.agg_support_daily add column sla_pausable_update_measured bigint default 0;
+update marts.agg_support_daily
+set sla_agent_work_achieved = 1, sla_agent_work_measured = 1, sla_periodic_update_measured = 2
+where day = '2026-01-06';
 """
 
 TICKETS = """
@@ -225,9 +235,9 @@ def test_support_headline_sums_numerators_and_denominators(published):
     head = data.support_headline(published, EVERYTHING)
     assert head.tickets_created == 4  # A 2 + B 1 + E 1
     assert head.tickets_solved == 2  # A 1 + D 1
-    # achieved A 1 + B 2 + D 1 = 4 of measured A 2 + B 2 + D 2 + E 1 = 7
-    assert (head.sla_achieved, head.sla_measured) == (4, 7)
-    assert head.sla_attainment == pytest.approx(4 / 7)
+    # achieved A 1 + B 2 + D (1 + 1) = 5 of measured A 2 + B 2 + D (2 + 1 + 2) + E 1 = 10
+    assert (head.sla_achieved, head.sla_measured) == (5, 10)
+    assert head.sla_attainment == pytest.approx(5 / 10)
     assert head.sla_first_response_attainment == pytest.approx(2 / 4)  # A 1/2, B 1/1, E 0/1
     assert head.first_responses == 4
     assert head.first_response_median_business == pytest.approx(25.0)  # 10, 20, 30, 40
@@ -242,7 +252,7 @@ def test_the_channel_filter_leaves_nps_alone(published):
         published, data.Filters(EVERYTHING.start, EVERYTHING.end, channel="email")
     )
     assert (email.tickets_created, email.tickets_solved) == (2, 2)
-    assert email.sla_attainment == pytest.approx(2 / 4)  # A 1/2, D 1/2
+    assert email.sla_attainment == pytest.approx(3 / 7)  # A 1/2, D 1/2 + 1/1 + 0/2
     assert email.first_response_median_business == pytest.approx(30.0)  # 10, 30, 40
     assert email.csat == pytest.approx(1.0)
     assert email.nps == pytest.approx(25.0)  # NPS answers have no channel
@@ -276,6 +286,8 @@ def test_sla_attainment_by_month_metric_priority_and_group(published):
         (JAN, "first_response"): (2, 3),
         (JAN, "next_response"): (1, 1),
         (JAN, "resolution"): (1, 2),
+        (JAN, "agent_work"): (1, 1),
+        (JAN, "periodic_update"): (0, 2),
         (FEB, "first_response"): (0, 1),
     }
     by_priority = data.sla_attainment_by_priority(published, EVERYTHING)
@@ -287,6 +299,8 @@ def test_sla_attainment_by_month_metric_priority_and_group(published):
     assert rows == {
         ("G1", "first_response"): 1,
         ("G1", "resolution"): 1,
+        ("G1", "agent_work"): 0,
+        ("G1", "periodic_update"): 2,
         ("G2", "first_response"): 1,
         ("G2", "next_response"): 0,
     }
@@ -439,12 +453,12 @@ def test_the_app_shows_the_hand_worked_figures_and_the_next_publication(monkeypa
     app = run_app(monkeypatch, published.parent)
     assert not app.exception, app.exception
     shown = {m.label: m.value for m in app.metric}
-    assert shown["SLA attainment"] == "57.1%"  # 4 / 7
+    assert shown["SLA attainment"] == "50.0%"  # 5 / 10
     assert shown["Median first response (business min)"] == "25"
     assert shown["NPS"] == "25.0"
     app.sidebar.selectbox(key="channel").select("email").run()
     shown = {m.label: m.value for m in app.metric}
-    assert shown["SLA attainment"] == "50.0%"  # A 1/2 + D 1/2
+    assert shown["SLA attainment"] == "42.9%"  # A 1/2 + D 1/2 + 1/1 + 0/2
     assert shown["NPS"] == "25.0"
 
     # a refresh publishes a new file (atomic replace): the next interaction reads it
@@ -457,4 +471,4 @@ def test_the_app_shows_the_hand_worked_figures_and_the_next_publication(monkeypa
     os.replace(fresh, published)
     app.run()
     shown = {m.label: m.value for m in app.metric}
-    assert shown["SLA attainment"] == "75.0%"  # A 1/2 + D 2/2
+    assert shown["SLA attainment"] == "57.1%"  # A 1/2 + D 2/2 + 1/1 + 0/2

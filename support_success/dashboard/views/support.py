@@ -14,6 +14,9 @@ METRIC_LABELS = {
     "first_response": "first response",
     "next_response": "next response",
     "resolution": "resolution",
+    "agent_work": "agent work",
+    "periodic_update": "periodic update",
+    "pausable_update": "pausable update",
 }
 # First responses beyond this many business hours are drawn in the last bar.
 FIRST_RESPONSE_CAP_HOURS = 16
