@@ -64,4 +64,5 @@ cross join evaluation
 left join {{ ref('int_support__ticket_group_spans') }} as g
     on g.ticket_id = s.ticket_id
     and s.breach_at >= g.valid_from
-    and (g.valid_until is null or s.breach_at < g.valid_until)
+    -- no OR in an outer join's condition: DuckDB would plan a nested-loop join (quadratic)
+    and s.breach_at < coalesce(g.valid_until, cast('9999-12-31' as timestamp))
