@@ -2,10 +2,33 @@
 -- account paying (fct_mrr_monthly.mrr > 0). Every input is read as it stood at the end of the
 -- week (trailing windows, payments by then, contractions of months already closed), so the
 -- score can be evaluated against churn that happens later. See fct_account_health_weekly.yml.
-{%- set weights = var('health_weights') %}
-{%- set total_weight = weights['adoption'] + weights['support'] + weights['relationship'] + weights['billing'] %}
+-- Weights and thresholds: the fitted model (seed health_score_model, written by
+-- `python -m support_success.health_fit`), unless dbt vars health_weights / health_thresholds
+-- override them.
+-- depends_on: {{ ref('health_score_model') }}
+{%- set weights = var('health_weights', none) %}
+{%- set thresholds = var('health_thresholds', none) %}
 with as_of as (
     select as_of_at, as_of_month_start from {{ ref('int_success_as_of') }}
+),
+
+parameters as (
+    select
+    {%- for component in ['adoption', 'support', 'relationship', 'billing'] %}
+        {% if weights -%}
+        max(cast({{ weights[component] }} as double))
+        {%- else -%}
+        max(case when parameter = 'weight_{{ component }}' then cast(value as double) end)
+        {%- endif %} as weight_{{ component }},
+    {%- endfor %}
+    {%- for band in ['green', 'amber'] %}
+        {% if thresholds -%}
+        max(cast({{ thresholds[band] }} as double))
+        {%- else -%}
+        max(case when parameter = 'threshold_{{ band }}' then cast(value as double) end)
+        {%- endif %} as threshold_{{ band }}{{ ',' if not loop.last }}
+    {%- endfor %}
+    from {{ ref('health_score_model') }}
 ),
 
 customer_months as (
@@ -200,12 +223,16 @@ scored as (
     select
         components.*,
         (
-            {{ weights['adoption'] }} * adoption_score
-            + {{ weights['support'] }} * support_score
-            + {{ weights['relationship'] }} * relationship_score
-            + {{ weights['billing'] }} * billing_score
-        ) / {{ total_weight }} as health_score_unrounded
+            p.weight_adoption * adoption_score
+            + p.weight_support * support_score
+            + p.weight_relationship * relationship_score
+            + p.weight_billing * billing_score
+        ) / (p.weight_adoption + p.weight_support + p.weight_relationship + p.weight_billing)
+            as health_score_unrounded,
+        p.threshold_green,
+        p.threshold_amber
     from components
+    cross join parameters as p
 ),
 
 churns as (
@@ -275,8 +302,8 @@ select
     cast(round(billing_score, 1) as decimal(5, 1)) as billing_score,
     health_score,
     case
-        when health_score >= {{ var('health_thresholds')['green'] }} then 'green'
-        when health_score >= {{ var('health_thresholds')['amber'] }} then 'amber'
+        when health_score >= threshold_green then 'green'
+        when health_score >= threshold_amber then 'amber'
         else 'red'
     end as health_status,
     cast(health_score - lag(health_score, 4) over (partition by customer_id order by week_start)
