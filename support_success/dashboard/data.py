@@ -632,6 +632,35 @@ def health_distribution(database: Path, f: Filters) -> pd.DataFrame:
         )
 
 
+def accounts_at_risk(database: Path, f: Filters, limit: int = 50) -> pd.DataFrame:
+    """Accounts red in the latest ISO week of the range whose score fell over the last 4 weeks,
+    lowest score first, with every component and the one that pulls the score down most."""
+    with connect(database) as con:
+        return _frame(
+            con,
+            """
+            with latest as (
+                select max(week_start) as week_start
+                from marts.fct_account_health_weekly
+                where week_start between $start and $end
+            )
+            select
+                health.customer_id, customers.customer_name, health.segment, health.mrr,
+                health.health_score, health.health_score_change_4w, health.weakest_component,
+                health.adoption_score, health.support_score, health.relationship_score,
+                health.billing_score, health.week_start
+            from marts.fct_account_health_weekly as health
+            inner join latest on latest.week_start = health.week_start
+            left join marts.dim_customers as customers on customers.customer_id = health.customer_id
+            where health.health_status = 'red' and health.health_score_change_4w < 0
+                and ($segment = 'all' or health.segment = $segment)
+            order by health.health_score, health.customer_id
+            limit $limit
+            """,
+            {**_success_params(f), "limit": limit},
+        )
+
+
 # ------------------------------------------------------------------ customer 360
 
 

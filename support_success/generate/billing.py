@@ -353,12 +353,16 @@ def _invoices(rng, subs: dict, items: dict, cust: Customers, plans: list[dict]) 
     issued = period_start + rng.integers(5 * 60, 3 * HOUR, n)
     due = issued + np.where(seg == 2, 30, 14) * DAY
     health = cust.health[customer]
+    # invoices due in the last 120 days before the subscription ends: a leaving customer
+    # pays late and lets payments fail more often
+    ends = subs["ended_at"][sub_idx]
+    leaving = (ends != NULL_TIME) & (ends - due < 120 * DAY)
     r = rng.random(n)
-    fail_p = 0.012 * np.exp(-0.6 * health)
+    fail_p = 0.012 * np.exp(-0.6 * health) + 0.03 * leaving
     status = np.full(n, 2)  # paid
     status[r < fail_p] = 4  # uncollectible (payment failed for good)
     status[(r >= fail_p) & (r < fail_p + 0.008)] = 3  # void
-    late = rng.random(n) < 0.08 * np.exp(-0.3 * health)
+    late = rng.random(n) < 0.08 * np.exp(-0.3 * health) + 0.3 * leaving
     pay_days = np.where(
         late, rng.uniform(15, 60, n) * np.where(seg == 2, 1.6, 1.0), rng.exponential(2.5, n)
     )

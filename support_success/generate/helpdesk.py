@@ -190,15 +190,33 @@ def _users(rng, billing: Billing, n_tickets: int) -> Users:
     )
 
 
+# An account about to leave files more tickets, rates them worse and answers NPS as a
+# detractor (and pays late: billing.py) over the days before its subscription ends.
+PRE_CHURN_DAYS = 90
+PRE_CHURN_EXTRA_TICKETS = 0.8  # extra ticket rate over those days, × the usual rate
+
+
 def _arrivals(rng, billing: Billing, n_target: int):
-    """Ticket creation instants and customers, with weekly and daily rhythm."""
+    """Ticket creation instants, customers and whether the ticket came in the PRE_CHURN_DAYS
+    before the customer's subscription ended, with weekly and daily rhythm."""
     cust = billing.customers
     sp = billing.spans
-    c = sp["customer"]
+    leaving = sp["end"] < WINDOW_END
+    # each paying span, plus its last PRE_CHURN_DAYS again if it ends (the extra tickets)
+    span_start = np.concatenate(
+        [sp["start"], np.maximum(sp["start"], sp["end"] - PRE_CHURN_DAYS * DAY)[leaving]]
+    )
+    span_end = np.concatenate([sp["end"], sp["end"][leaving]])
+    c = np.concatenate([sp["customer"], sp["customer"][leaving]])
+    extra = np.concatenate(
+        [np.ones(len(sp["customer"])), np.full(leaving.sum(), PRE_CHURN_EXTRA_TICKETS)]
+    )
+    sp = {"customer": c, "start": span_start, "end": span_end}
     days = (sp["end"] - sp["start"]) / DAY
     exposure = (
         cust.seats0[c] ** 0.55
         * days
+        * extra
         * np.exp(-0.3 * cust.health[c])
         * np.array([1.0, 1.1, 1.3])[cust.segment[c]]
     )
@@ -229,7 +247,8 @@ def _arrivals(rng, billing: Billing, n_target: int):
             np.int64
         )
     order = np.argsort(created, kind="stable")
-    return created[order], c[span][order]
+    before_end = (span_end[span] < WINDOW_END) & (span_end[span] - created < PRE_CHURN_DAYS * DAY)
+    return created[order], c[span][order], before_end[order]
 
 
 class _Events:
@@ -300,7 +319,7 @@ def _policy_targets(
 def generate_helpdesk(rng: np.random.Generator, billing: Billing, n_target: int) -> Helpdesk:
     cust = billing.customers
     users = _users(rng, billing, n_target)
-    created, customer = _arrivals(rng, billing, n_target)
+    created, customer, before_churn = _arrivals(rng, billing, n_target)
     n = len(created)
     tid = np.arange(n)
     seg = cust.segment[customer]
@@ -603,6 +622,7 @@ def generate_helpdesk(rng: np.random.Generator, billing: Billing, n_target: int)
         replies,
         reopened,
         hl,
+        before_churn[r_idx],
     )
     tickets["first_reply_breached"] = np.zeros(n, bool)
     tickets["first_reply_breached"][r_idx] = breach & (r1 < WINDOW_END)
@@ -624,6 +644,7 @@ def _surveys(
     replies,
     reopened,
     health,
+    before_churn,
 ):
     n = len(r_idx)
     cust = billing.customers
@@ -639,7 +660,15 @@ def _surveys(
 
     noise = rng.normal(0, 0.85, n)
     csat = np.clip(
-        np.rint(4.8 - 1.0 * breach - 0.2 * (replies - 1) - 1.0 * reopened + 0.35 * health + noise),
+        np.rint(
+            4.8
+            - 1.0 * breach
+            - 0.2 * (replies - 1)
+            - 1.0 * reopened
+            - 1.0 * before_churn
+            + 0.35 * health
+            + noise
+        ),
         1,
         5,
     ).astype(np.int64)
@@ -673,12 +702,14 @@ def _surveys(
     at = np.minimum(at + 30 * DAY, sp["end"][s] - HOUR)
     keep = at < WINDOW_END
     s, c, at = s[keep], c[keep], at[keep]
+    leaving = (sp["end"][s] < WINDOW_END) & (sp["end"][s] - at < PRE_CHURN_DAYS * DAY)
     score = np.clip(
         np.rint(
             8.1
             + 1.5 * cust.health[c]
             + 3.0 * (cust.adoption[c] - 0.6)
             - 4.0 * account_breach[c]
+            - 2.5 * leaving
             + rng.normal(0, 1.7, len(c))
         ),
         0,

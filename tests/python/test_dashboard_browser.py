@@ -104,6 +104,13 @@ RETENTION = """
     from base
     left join now using (customer_id)
 """
+# Accounts red in the latest week whose score fell over 4 weeks (the at-risk table, at most 50).
+AT_RISK = """
+    select count(*) from marts.fct_account_health_weekly
+    where week_start = (select max(week_start) from marts.fct_account_health_weekly)
+        and health_status = 'red' and health_score_change_4w < 0
+"""
+FX_TOTAL = "select sum(fx_amount) from marts.fct_mrr_monthly"
 LATEST_MRR = """
     select sum(mrr), count(*) filter (where mrr > 0) from marts.fct_mrr_monthly
     where month_start = (select max(month_start) from marts.fct_mrr_monthly)
@@ -213,6 +220,9 @@ def expected(dashboard_home) -> dict[str, str]:
             ),
             "channel": channel,
             "segment": segment,
+            # the bridge's FX bar over the whole range, from the customer-month fact
+            "bridge-fx": f"FX: {float(one(con, FX_TOTAL)):+,.2f}",
+            "at-risk": min(int(one(con, AT_RISK)), 50),
         }
     finally:
         con.close()
@@ -346,6 +356,15 @@ def test_success_page_shows_the_marts_numbers_and_follows_the_segment_filter(
     wait_for_charts(page, SUCCESS_CHARTS)
     for key in ("mrr", "customers", "nrr-1m", "grr-1m", "nrr-12m"):
         assert_kpi(page, key, expected[key])
+    expect(page.locator(".st-key-bridge-fx")).to_contain_text(expected["bridge-fx"])
+    at_risk = page.locator(".st-key-table-at-risk")
+    if expected["at-risk"]:
+        expect(at_risk.locator('[data-testid="stDataFrame"]')).to_be_visible()
+        expect(
+            page.get_by_text(f"{expected['at-risk']:,} account(s) red in the ISO week")
+        ).to_be_visible()
+    else:
+        expect(at_risk).to_contain_text("No account is red and falling")
     assert_no_error(page)
     shot(page, screenshots, "success.png")
 

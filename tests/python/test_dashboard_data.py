@@ -126,17 +126,21 @@ HEALTH = """
 create table marts.fct_account_health_weekly (
     customer_id varchar, week_start date, segment varchar, mrr decimal(18,2),
     health_score decimal(5,1), health_status varchar, adoption_score decimal(5,1),
-    support_score decimal(5,1), relationship_score decimal(5,1), billing_score decimal(5,1)
+    support_score decimal(5,1), relationship_score decimal(5,1), billing_score decimal(5,1),
+    health_score_change_4w decimal(5,1), weakest_component varchar
 );
 insert into marts.fct_account_health_weekly values
-    ('C1', '2026-01-26', 'smb', 40, 81.5, 'green', 80, 90, 75, 100),
-    ('C2', '2026-01-26', 'enterprise', 95, 55.0, 'red', 40, 60, 75, 50),
-    ('C1', '2026-02-02', 'smb', 42.5, 82.0, 'green', 81, 90, 75, 100);
+    ('C1', '2026-01-26', 'smb', 40, 81.5, 'green', 80, 90, 75, 100, 1.0, 'relationship'),
+    -- red and falling: at risk; C3 is red but rising: not
+    ('C2', '2026-01-26', 'enterprise', 95, 55.0, 'red', 40, 60, 75, 50, -6.0, 'adoption'),
+    ('C3', '2026-01-26', 'smb', 10, 30.0, 'red', 20, 40, 75, 0, 2.0, 'billing'),
+    ('C1', '2026-02-02', 'smb', 42.5, 82.0, 'green', 81, 90, 75, 100, 0.5, 'relationship');
 """
 
 CUSTOMERS = """
-create table marts.dim_customers (customer_id varchar, segment varchar);
-insert into marts.dim_customers values ('C1', 'smb'), ('C2', 'enterprise'), ('C3', 'smb');
+create table marts.dim_customers (customer_id varchar, customer_name varchar, segment varchar);
+insert into marts.dim_customers values
+    ('C1', 'One Ltd', 'smb'), ('C2', 'Two GmbH', 'enterprise'), ('C3', 'Three SA', 'smb');
 create table marts.fct_mrr_monthly (
     customer_id varchar, month_start date, mrr decimal(18,2), movement_type varchar,
     movement_amount decimal(18,2), subscribed_quantity bigint
@@ -368,11 +372,25 @@ def test_cohort_cells_are_observed_and_not_after_the_range(published):
 
 def test_health_distribution_is_the_latest_week_of_the_range(published):
     frame = data.health_distribution(published, data.Filters(EVERYTHING.start, date(2026, 1, 31)))
-    assert list(frame["customer_id"]) == ["C1", "C2"]
+    assert list(frame["customer_id"]) == ["C1", "C2", "C3"]
     smb = data.health_distribution(
         published, data.Filters(EVERYTHING.start, EVERYTHING.end, segment="smb")
     )
     assert [(r.customer_id, r.health_score) for r in smb.itertuples()] == [("C1", 82.0)]
+
+
+def test_accounts_at_risk_are_red_and_falling_in_the_latest_week(published):
+    january = data.Filters(EVERYTHING.start, date(2026, 1, 31))
+    frame = data.accounts_at_risk(published, january)
+    # week of 26 Jan: C2 red and 6 points down; C3 red but rising; C1 green
+    assert [
+        (r.customer_id, r.customer_name, r.health_score, r.weakest_component)
+        for r in frame.itertuples()
+    ] == [("C2", "Two GmbH", 55.0, "adoption")]
+    smb = data.accounts_at_risk(published, data.Filters(january.start, january.end, segment="smb"))
+    assert smb.empty
+    # the whole range: the latest week (2 Feb) has only C1, green
+    assert data.accounts_at_risk(published, EVERYTHING).empty
 
 
 # ----------------------------------------------------------------- customer 360

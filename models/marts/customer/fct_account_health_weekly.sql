@@ -230,7 +230,20 @@ scored as (
         ) / (p.weight_adoption + p.weight_support + p.weight_relationship + p.weight_billing)
             as health_score_unrounded,
         p.threshold_green,
-        p.threshold_amber
+        p.threshold_amber,
+        -- what pulls the score down most: the largest weighted shortfall from 100
+        case greatest(
+                p.weight_adoption * (100 - adoption_score),
+                p.weight_support * (100 - support_score),
+                p.weight_relationship * (100 - relationship_score),
+                p.weight_billing * (100 - billing_score)
+            )
+            when 0 then cast(null as {{ dbt.type_string() }})
+            when p.weight_adoption * (100 - adoption_score) then 'adoption'
+            when p.weight_support * (100 - support_score) then 'support'
+            when p.weight_billing * (100 - billing_score) then 'billing'
+            else 'relationship'
+        end as weakest_component
     from components
     cross join parameters as p
 ),
@@ -301,6 +314,7 @@ select
     cast(round(relationship_score, 1) as decimal(5, 1)) as relationship_score,
     cast(round(billing_score, 1) as decimal(5, 1)) as billing_score,
     health_score,
+    weakest_component,
     case
         when health_score >= threshold_green then 'green'
         when health_score >= threshold_amber then 'amber'

@@ -99,6 +99,9 @@ def render() -> None:
         st.subheader("MRR by month")
         _mrr_trend(f)
 
+    st.subheader("Accounts at risk")
+    _at_risk(f)
+
 
 def _bridge(f: data.Filters) -> None:
     bridge: data.MrrBridge = ui.load("mrr_bridge", f)
@@ -123,6 +126,12 @@ def _bridge(f: data.Filters) -> None:
             f"the months, closing MRR of {ui.month_label(bridge.last_month)}."
             + ("" if bridge.reconciles else " **Warning: the bridge does not reconcile.**")
         )
+        fx = float(bridge.steps.loc[bridge.steps["step"] == "FX", "amount"].iloc[0])
+        with st.container(key="bridge-fx"):
+            st.caption(
+                f"FX: {fx:+,.2f} {bridge.reporting_currency}: what exchange-rate moves alone "
+                "did to MRR (movements are measured at the previous month's rates)."
+            )
     ui.source_note(f, "marts.agg_retention_monthly", ("dates", "segment"), {"channel": NO_CHANNEL})
 
 
@@ -302,6 +311,39 @@ def _health(f: data.Filters) -> None:
             f"{len(frame):,} paying accounts in the ISO week of {week:%d %b %Y}: "
             + ", ".join(f"{counts.get(s, 0):,} {s}" for s in ("green", "amber", "red"))
             + "."
+        )
+    ui.source_note(
+        f, "marts.fct_account_health_weekly", ("dates", "segment"), {"channel": NO_CHANNEL}
+    )
+
+
+def _at_risk(f: data.Filters) -> None:
+    frame = ui.load("accounts_at_risk", f)
+    if frame.empty:
+        with st.container(key="table-at-risk"):
+            st.info("No account is red and falling in the latest week of the range.")
+    else:
+        week = frame["week_start"].iloc[0]
+        shown = frame.drop(columns=["week_start"]).rename(
+            columns={
+                "customer_id": "customer",
+                "customer_name": "company",
+                "mrr": "MRR",
+                "health_score": "health",
+                "health_score_change_4w": "change, 4 weeks",
+                "weakest_component": "pulled down by",
+                "adoption_score": "adoption",
+                "support_score": "support",
+                "relationship_score": "relationship",
+                "billing_score": "billing",
+            }
+        )
+        with st.container(key="table-at-risk"):
+            st.dataframe(shown, hide_index=True, width="stretch")
+        st.caption(
+            f"{len(frame):,} account(s) red in the ISO week of {week:%d %b %Y} whose score fell "
+            'over the last 4 weeks, lowest first (at most 50). "Pulled down by": the component '
+            "with the largest weighted shortfall; every component is 0–100."
         )
     ui.source_note(
         f, "marts.fct_account_health_weekly", ("dates", "segment"), {"channel": NO_CHANNEL}
