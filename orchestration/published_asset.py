@@ -17,7 +17,9 @@ from orchestration.publish import PublishError, Relation, publish
 from orchestration.raw_assets import POOL
 
 PUBLISHED_KEY = AssetKey(["published", "warehouse"])
-PUBLISHED_LAYERS = ("marts",)  # what BI reads: every model under models/marts/
+# What BI reads: every model under models/marts/, and the semantic layer's time spine so
+# MetricFlow can query the published file (profiles.yml, target `published`).
+PUBLISHED_LAYERS = ("marts", "semantic")
 TRIGGER_TAG = "warehouse/trigger"
 
 

@@ -28,6 +28,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.publish import publish
+from orchestration.published_asset import published_nodes, relation_of
 from support_success import paths
 
 MF = Path(sys.executable).parent / "mf"
@@ -82,7 +84,10 @@ MF_RUNS: dict[str, list[str]] = {
     "success_by_month": ["--metrics", SUCCESS_METRICS, "metric_time__month"],
     "bridge_by_quarter": ["--metrics", BRIDGE, "metric_time__quarter"],
     "revenue_by_segment": ["--metrics", ["mrr", "nrr"], "metric_time__month,customer__segment"],
+    # the same metrics on the published warehouse (profiles.yml target `published`, read-only)
+    "published_by_month": ["--metrics", ["tickets", "sla_attainment", "mrr"], "metric_time__month"],
 }
+ON_PUBLISHED = {"published_by_month"}
 
 
 @dataclass
@@ -135,6 +140,19 @@ def mf_runs(built_warehouse, tmp_path_factory) -> dict[str, MfRun]:
             WAREHOUSE_DUCKDB_PATH=str(database),
             DBT_LOG_PATH=str(root / name / "logs"),
         )
+        if name in ON_PUBLISHED:  # published as a refresh publishes it; mf reads only that
+            manifest = json.loads((project / "target" / "manifest.json").read_text())
+            publish(
+                [relation_of(node) for node in published_nodes(manifest)],
+                run_id="semantic-layer-test",
+                trigger="test",
+                working=database,
+                published_dir=root / name / "published",
+            )
+            database.unlink()
+            env.update(
+                WAREHOUSE_TARGET="published", WAREHOUSE_PUBLISHED_DIR=str(root / name / "published")
+            )
         command = _mf_command(name, root / name / "result.csv")
         process = subprocess.Popen(
             command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -441,3 +459,22 @@ def test_warehouse_docs_explains_a_missing_warehouse(monkeypatch, tmp_path, caps
     assert main(["docs", "--out", str(tmp_path / "index.html")]) == 1
     assert "No warehouse at" in capsys.readouterr().err
     assert not (tmp_path / "index.html").exists()
+
+
+def test_mf_queries_the_published_warehouse_read_only(mf_runs):
+    """Target `published`: the same numbers as the working warehouse, from the published file
+    alone (the working copy of that run was deleted before mf started)."""
+    published = {
+        month_of(r["metric_time__month"]): r for r in mf_runs["published_by_month"].ok().rows
+    }
+    support = {month_of(r["metric_time__month"]): r for r in mf_runs["support_by_month"].ok().rows}
+    success = {month_of(r["metric_time__month"]): r for r in mf_runs["success_by_month"].ok().rows}
+    assert published, "mf returned no row from the published warehouse"
+    compared = 0
+    for month, row in published.items():
+        for metric, source in (("tickets", support), ("sla_attainment", support), ("mrr", success)):
+            if month in source:  # each working run returns the months its metrics have
+                expected = as_number(source[month][metric])
+                assert_close(as_number(row[metric]), expected, f"{metric} {month} (published)")
+                compared += 1
+    assert compared >= 2 * len(published), f"only {compared} values compared"
