@@ -851,7 +851,8 @@ def _fct_account_health_weekly(settings: Settings) -> Suite:
     )
 
     def scores(ctx: FrameContext) -> str | None:
-        names = [n for n in ctx.columns if n.endswith("_score") or n.endswith("_component")]
+        # numeric scores only (weakest_component names a component: text)
+        names = [n for n in ctx.columns if n.endswith("_score")]
         if not names:
             return None
         return " union all ".join(
@@ -873,7 +874,7 @@ def _fct_account_health_weekly(settings: Settings) -> Suite:
     _between(
         suite,
         "scores_within_0_100",
-        "the health score and each component (columns *_score, *_component) are within [0, 100]",
+        "the health score and each component (columns *_score) are within [0, 100]",
         "out_of_range_rows",
         max_value=0,
         frame="scores",
