@@ -365,14 +365,248 @@ qualify row_number() over (
     and not coalesce(r.ticket_id is not null and r.responded_at < t.created_at, false)
     and not coalesce(r.responded_at > r._loaded_at, false);
 
+-- ================================================================= recurring revenue
+-- Billing dedupe: the newest landing wins; copies landed at that same newest instant that
+-- disagree quarantine the key (decision log, success, "Re-syncs").
+create or replace macro clean_id(x) as case when trim(cast(x as varchar)) = '' then null
+    else cast(x as varchar) end;
+create or replace macro clean_ccy(x) as nullif(upper(trim(cast(x as varchar))), '');
+
+-- fp(...) fingerprints the values that must agree between copies landed at the same instant.
+create or replace macro fp(a, b := null, c := null, d := null, e := null, f := null, g := null,
+        h := null, i := null, j := null, k := null, l := null, m := null, n := null) as
+    md5(concat_ws('|', coalesce(cast(a as varchar), '~'), coalesce(cast(b as varchar), '~'),
+        coalesce(cast(c as varchar), '~'), coalesce(cast(d as varchar), '~'),
+        coalesce(cast(e as varchar), '~'), coalesce(cast(f as varchar), '~'),
+        coalesce(cast(g as varchar), '~'), coalesce(cast(h as varchar), '~'),
+        coalesce(cast(i as varchar), '~'), coalesce(cast(j as varchar), '~'),
+        coalesce(cast(k as varchar), '~'), coalesce(cast(l as varchar), '~'),
+        coalesce(cast(m as varchar), '~'), coalesce(cast(n as varchar), '~')));
+
+create or replace temp table iso_currencies as
+select currency_code from read_csv(getvariable('currencies_csv'), header = true,
+    columns = {'currency_code': 'VARCHAR', 'currency_name': 'VARCHAR', 'minor_units': 'INTEGER'});
+
+create or replace temp table bl_customers as
+with landed as (
+    select clean_id(customer_id) as customer_id, clean_ccy(billing_currency) as billing_currency,
+        _loaded_at,
+        fp(case
+                when coalesce(nullif(lower(trim(segment)), ''), 'unknown')
+                    in ('smb', 'mid_market', 'enterprise') then lower(trim(segment))
+                when lower(trim(segment)) in ('mid-market', 'mid market', 'midmarket', 'mm')
+                    then 'mid_market'
+                when lower(trim(segment)) = 'ent' then 'enterprise'
+                else 'unknown' end,
+            nullif(upper(trim(country)), ''), clean_ccy(billing_currency), created_at,
+            nullif(trim(csm_owner), ''), coalesce(is_deleted, false)) as fp
+    from raw_billing.customers
+)
+select customer_id, billing_currency from landed
+where customer_id is not null
+qualify row_number() over (partition by customer_id order by _loaded_at desc nulls last) = 1
+    and min(fp) over (partition by customer_id, _loaded_at)
+        = max(fp) over (partition by customer_id, _loaded_at);
+
+create or replace temp table bl_rates as
+with landed as (
+    select rate_date, clean_ccy(currency) as currency, usd_per_unit, _loaded_at,
+        fp(usd_per_unit) as fp
+    from raw_billing.exchange_rates
+)
+select rate_date, currency, usd_per_unit from landed
+where rate_date is not null and currency is not null
+qualify row_number() over (partition by rate_date, currency order by _loaded_at desc nulls last) = 1
+    and min(fp) over (partition by rate_date, currency, _loaded_at)
+        = max(fp) over (partition by rate_date, currency, _loaded_at)
+    and currency in (select currency_code from iso_currencies)
+    and usd_per_unit is not null and usd_per_unit > 0 and not isnan(usd_per_unit);
+
+create or replace temp table bl_subscriptions as
+with landed as (
+    select
+        clean_id(subscription_id) as subscription_id,
+        clean_id(customer_id) as customer_id,
+        case lower(trim(status)) when 'cancelled' then 'canceled' when 'past due' then 'past_due'
+            when 'pastdue' then 'past_due' else lower(trim(status)) end as status,
+        clean_ccy(currency) as currency,
+        created_at, trial_start, trial_end, started_at, cancel_requested_at, ended_at, _loaded_at
+    from raw_billing.subscriptions
+),
+newest as (
+    select * from landed
+    where subscription_id is not null
+    qualify row_number() over (partition by subscription_id order by _loaded_at desc nulls last) = 1
+        and min(fp(customer_id, status, currency, created_at, trial_start, trial_end, started_at,
+                cancel_requested_at, ended_at)) over (partition by subscription_id, _loaded_at)
+            = max(fp(customer_id, status, currency, created_at, trial_start, trial_end, started_at,
+                cancel_requested_at, ended_at)) over (partition by subscription_id, _loaded_at)
+)
+select
+    n.subscription_id, n.customer_id, n.status,
+    coalesce(n.currency, c.billing_currency) as currency,
+    n.created_at, n.trial_start, n.trial_end, n.started_at, n.cancel_requested_at, n.ended_at,
+    n._loaded_at
+from newest as n
+join bl_customers as c on c.customer_id = n.customer_id
+where n.status in ('trialing', 'active', 'past_due', 'paused', 'canceled')
+    and coalesce(n.currency, c.billing_currency) in (select currency_code from iso_currencies)
+    and (coalesce(n.currency, c.billing_currency) = 'USD'
+        or coalesce(n.currency, c.billing_currency) in (select currency from bl_rates))
+    and not coalesce(n.ended_at < n.created_at, false);
+
+create or replace temp table bl_plans as
+with landed as (
+    select
+        clean_id(plan_id) as plan_id,
+        case
+            when lower(trim(billing_interval)) in ('month', 'monthly', 'months') then 'month'
+            when lower(trim(billing_interval)) in ('year', 'yearly', 'years', 'annual', 'annually')
+                then 'year'
+        end as billing_interval,
+        cast(interval_count as bigint) as interval_count,
+        fp(cast(list_price as decimal(18, 4)), clean_ccy(currency),
+            nullif(trim(product_family), ''), plan_name) as rest_fp,
+        _loaded_at
+    from raw_billing.plans
+)
+select plan_id,
+    case billing_interval when 'month' then interval_count else 12 * interval_count end as cycle_months
+from landed
+where plan_id is not null
+qualify row_number() over (partition by plan_id order by _loaded_at desc nulls last) = 1
+    and min(fp(billing_interval, interval_count, rest_fp)) over (partition by plan_id, _loaded_at)
+        = max(fp(billing_interval, interval_count, rest_fp)) over (partition by plan_id, _loaded_at)
+    and billing_interval is not null and interval_count > 0;
+
+create or replace temp table bl_items as
+with landed as (
+    select
+        clean_id(subscription_item_id) as item_id,
+        clean_id(subscription_id) as subscription_id,
+        clean_id(plan_id) as plan_id,
+        cast(quantity as bigint) as quantity,
+        cast(unit_amount as decimal(18, 4)) as unit_amount,
+        cast(coalesce(discount_percent, 0) as decimal(9, 4)) as discount_percent,
+        valid_from, valid_to, _loaded_at
+    from raw_billing.subscription_items
+)
+select l.*
+from landed as l
+where item_id is not null
+    and subscription_id in (select subscription_id from bl_subscriptions)
+    and plan_id in (select plan_id from bl_plans)
+qualify row_number() over (partition by item_id order by _loaded_at desc nulls last) = 1
+    and min(fp(subscription_id, plan_id, quantity, unit_amount, discount_percent, valid_from,
+            valid_to)) over (partition by item_id, _loaded_at)
+        = max(fp(subscription_id, plan_id, quantity, unit_amount, discount_percent, valid_from,
+            valid_to)) over (partition by item_id, _loaded_at)
+    and quantity >= 0 and unit_amount >= 0 and discount_percent between 0 and 100
+    and valid_from is not null and not coalesce(valid_to < valid_from, false);
+
+-- Invoice and usage events count only for the evaluation instant.
+create or replace temp table bl_invoice_events as
+with landed as (
+    select
+        clean_id(invoice_id) as invoice_id, clean_id(customer_id) as customer_id,
+        clean_ccy(currency) as currency, lower(trim(status)) as status, issued_at, paid_at,
+        cast(total as decimal(18, 4)) as total, _loaded_at,
+        fp(clean_id(customer_id), clean_id(subscription_id), clean_ccy(currency),
+            lower(trim(status)), issued_at, due_at, paid_at, period_start, period_end,
+            cast(subtotal as decimal(18, 4)), cast(discount_amount as decimal(18, 4)),
+            cast(tax_amount as decimal(18, 4)), cast(total as decimal(18, 4)),
+            cast(amount_paid as decimal(18, 4))) as fp
+    from raw_billing.invoices
+)
+select greatest(coalesce(issued_at, timestamp '1900-01-01'), coalesce(paid_at, timestamp '1900-01-01'))
+        as event_at,
+    _loaded_at
+from landed
+where invoice_id is not null
+    and customer_id in (select customer_id from bl_customers)
+    and currency in (select currency_code from iso_currencies)
+    and status in ('draft', 'open', 'paid', 'void', 'uncollectible')
+    and total is not null
+qualify row_number() over (partition by invoice_id order by _loaded_at desc nulls last) = 1
+    and min(fp) over (partition by invoice_id, _loaded_at)
+        = max(fp) over (partition by invoice_id, _loaded_at);
+
+create or replace temp table bl_usage_events as
+with landed as (
+    select clean_id(account_id) as account_id, usage_date,
+        cast(coalesce(active_users, 0) as bigint) as active_users,
+        cast(coalesce(sessions, 0) as bigint) as sessions,
+        cast(coalesce(key_actions, 0) as bigint) as key_actions,
+        _loaded_at
+    from raw_product.daily_usage
+),
+twice as (
+    select account_id, usage_date from landed
+    where account_id is not null and usage_date is not null
+    group by all having count(*) > 1
+),
+newest as (
+    select l.* from landed as l
+    anti join twice as d on d.account_id = l.account_id and d.usage_date = l.usage_date
+    where l.account_id is not null and l.usage_date is not null
+    union all
+    select l.* from landed as l
+    semi join twice as d on d.account_id = l.account_id and d.usage_date = l.usage_date
+    qualify row_number() over (
+            partition by l.account_id, l.usage_date order by l._loaded_at desc nulls last) = 1
+        and min(fp(l.active_users, l.sessions, l.key_actions))
+            over (partition by l.account_id, l.usage_date, l._loaded_at)
+        = max(fp(l.active_users, l.sessions, l.key_actions))
+            over (partition by l.account_id, l.usage_date, l._loaded_at)
+)
+select n.usage_date, n._loaded_at
+from newest as n
+where n.account_id in (select customer_id from bl_customers)
+    and n.active_users >= 0 and n.sessions >= 0 and n.key_actions >= 0
+    and n.usage_date <= cast((select max(_loaded_at) from landed) as date);
+
 -- ---------------------------------------------------------------- evaluation time
+-- One evaluation instant for everything (metrics.md, "One evaluation instant"): the newest
+-- event in the helpdesk, billing and product data together, ignoring an event dated after its
+-- own row's _loaded_at (the helpdesk tables above already drop those rows) or after the wall
+-- clock plus 24 hours (var future_tolerance_hours).
+set variable future_limit = cast(now() as timestamp) + to_hours(24);
 create or replace temp table evaluation as
 select max(ts) as as_of from (
-    select max(created_at) as ts from hd_tickets
-    union all select max(created_at) from hd_comments
-    union all select max(updated_at) from hd_history
-    union all select max(responded_at) from hd_response_times
-);
+    select max(created_at) filter (where created_at <= getvariable('future_limit')) as ts
+    from hd_tickets
+    union all
+    select max(created_at) filter (where created_at <= getvariable('future_limit'))
+    from hd_comments
+    union all
+    select max(updated_at) filter (where updated_at <= getvariable('future_limit'))
+    from hd_history
+    union all
+    select max(responded_at) filter (where responded_at <= getvariable('future_limit'))
+    from hd_response_times
+    union all
+    select max(e) filter (where e <= _loaded_at and e <= getvariable('future_limit')) from (
+        select greatest(coalesce(created_at, timestamp '1900-01-01'),
+            coalesce(trial_start, timestamp '1900-01-01'),
+            coalesce(started_at, timestamp '1900-01-01'),
+            coalesce(cancel_requested_at, timestamp '1900-01-01'),
+            coalesce(ended_at, timestamp '1900-01-01')) as e, _loaded_at
+        from bl_subscriptions)
+    union all
+    select max(e) filter (where e <= _loaded_at and e <= getvariable('future_limit')) from (
+        select greatest(valid_from, coalesce(valid_to, valid_from)) as e, _loaded_at
+        from bl_items)
+    union all
+    select max(event_at)
+        filter (where event_at <= _loaded_at and event_at <= getvariable('future_limit'))
+    from bl_invoice_events
+    union all
+    select max(cast(usage_date as timestamp)) filter (where
+        cast(usage_date as timestamp) <= _loaded_at
+        and cast(usage_date as timestamp) <= getvariable('future_limit'))
+    from bl_usage_events
+)
+where ts > timestamp '1900-01-01';
 
 -- ---------------------------------------------------------------- business calendar
 -- One row per schedule × merged working interval in UTC with the business seconds before it.
@@ -841,231 +1075,9 @@ asof left join (select * from calendar where seconds > 0) as tc
     on tc.schedule_id = e.schedule_id
     and e.cum_started + e.target_seconds > tc.seconds_before;
 
--- ================================================================= recurring revenue
--- Billing dedupe: the newest landing wins; copies landed at that same newest instant that
--- disagree quarantine the key (decision log, success, "Re-syncs").
-create or replace macro clean_id(x) as case when trim(cast(x as varchar)) = '' then null
-    else cast(x as varchar) end;
-create or replace macro clean_ccy(x) as nullif(upper(trim(cast(x as varchar))), '');
-
--- fp(...) fingerprints the values that must agree between copies landed at the same instant.
-create or replace macro fp(a, b := null, c := null, d := null, e := null, f := null, g := null,
-        h := null, i := null, j := null, k := null, l := null, m := null, n := null) as
-    md5(concat_ws('|', coalesce(cast(a as varchar), '~'), coalesce(cast(b as varchar), '~'),
-        coalesce(cast(c as varchar), '~'), coalesce(cast(d as varchar), '~'),
-        coalesce(cast(e as varchar), '~'), coalesce(cast(f as varchar), '~'),
-        coalesce(cast(g as varchar), '~'), coalesce(cast(h as varchar), '~'),
-        coalesce(cast(i as varchar), '~'), coalesce(cast(j as varchar), '~'),
-        coalesce(cast(k as varchar), '~'), coalesce(cast(l as varchar), '~'),
-        coalesce(cast(m as varchar), '~'), coalesce(cast(n as varchar), '~')));
-
-create or replace temp table iso_currencies as
-select currency_code from read_csv(getvariable('currencies_csv'), header = true,
-    columns = {'currency_code': 'VARCHAR', 'currency_name': 'VARCHAR', 'minor_units': 'INTEGER'});
-
-create or replace temp table bl_customers as
-with landed as (
-    select clean_id(customer_id) as customer_id, clean_ccy(billing_currency) as billing_currency,
-        _loaded_at,
-        fp(case
-                when coalesce(nullif(lower(trim(segment)), ''), 'unknown')
-                    in ('smb', 'mid_market', 'enterprise') then lower(trim(segment))
-                when lower(trim(segment)) in ('mid-market', 'mid market', 'midmarket', 'mm')
-                    then 'mid_market'
-                when lower(trim(segment)) = 'ent' then 'enterprise'
-                else 'unknown' end,
-            nullif(upper(trim(country)), ''), clean_ccy(billing_currency), created_at,
-            nullif(trim(csm_owner), ''), coalesce(is_deleted, false)) as fp
-    from raw_billing.customers
-)
-select customer_id, billing_currency from landed
-where customer_id is not null
-qualify row_number() over (partition by customer_id order by _loaded_at desc nulls last) = 1
-    and min(fp) over (partition by customer_id, _loaded_at)
-        = max(fp) over (partition by customer_id, _loaded_at);
-
-create or replace temp table bl_rates as
-with landed as (
-    select rate_date, clean_ccy(currency) as currency, usd_per_unit, _loaded_at,
-        fp(usd_per_unit) as fp
-    from raw_billing.exchange_rates
-)
-select rate_date, currency, usd_per_unit from landed
-where rate_date is not null and currency is not null
-qualify row_number() over (partition by rate_date, currency order by _loaded_at desc nulls last) = 1
-    and min(fp) over (partition by rate_date, currency, _loaded_at)
-        = max(fp) over (partition by rate_date, currency, _loaded_at)
-    and currency in (select currency_code from iso_currencies)
-    and usd_per_unit is not null and usd_per_unit > 0 and not isnan(usd_per_unit);
-
-create or replace temp table bl_subscriptions as
-with landed as (
-    select
-        clean_id(subscription_id) as subscription_id,
-        clean_id(customer_id) as customer_id,
-        case lower(trim(status)) when 'cancelled' then 'canceled' when 'past due' then 'past_due'
-            when 'pastdue' then 'past_due' else lower(trim(status)) end as status,
-        clean_ccy(currency) as currency,
-        created_at, trial_start, trial_end, started_at, cancel_requested_at, ended_at, _loaded_at
-    from raw_billing.subscriptions
-),
-newest as (
-    select * from landed
-    where subscription_id is not null
-    qualify row_number() over (partition by subscription_id order by _loaded_at desc nulls last) = 1
-        and min(fp(customer_id, status, currency, created_at, trial_start, trial_end, started_at,
-                cancel_requested_at, ended_at)) over (partition by subscription_id, _loaded_at)
-            = max(fp(customer_id, status, currency, created_at, trial_start, trial_end, started_at,
-                cancel_requested_at, ended_at)) over (partition by subscription_id, _loaded_at)
-)
-select
-    n.subscription_id, n.customer_id, n.status,
-    coalesce(n.currency, c.billing_currency) as currency,
-    n.created_at, n.trial_start, n.trial_end, n.started_at, n.cancel_requested_at, n.ended_at,
-    n._loaded_at
-from newest as n
-join bl_customers as c on c.customer_id = n.customer_id
-where n.status in ('trialing', 'active', 'past_due', 'paused', 'canceled')
-    and coalesce(n.currency, c.billing_currency) in (select currency_code from iso_currencies)
-    and (coalesce(n.currency, c.billing_currency) = 'USD'
-        or coalesce(n.currency, c.billing_currency) in (select currency from bl_rates))
-    and not coalesce(n.ended_at < n.created_at, false);
-
-create or replace temp table bl_plans as
-with landed as (
-    select
-        clean_id(plan_id) as plan_id,
-        case
-            when lower(trim(billing_interval)) in ('month', 'monthly', 'months') then 'month'
-            when lower(trim(billing_interval)) in ('year', 'yearly', 'years', 'annual', 'annually')
-                then 'year'
-        end as billing_interval,
-        cast(interval_count as bigint) as interval_count,
-        fp(cast(list_price as decimal(18, 4)), clean_ccy(currency),
-            nullif(trim(product_family), ''), plan_name) as rest_fp,
-        _loaded_at
-    from raw_billing.plans
-)
-select plan_id,
-    case billing_interval when 'month' then interval_count else 12 * interval_count end as cycle_months
-from landed
-where plan_id is not null
-qualify row_number() over (partition by plan_id order by _loaded_at desc nulls last) = 1
-    and min(fp(billing_interval, interval_count, rest_fp)) over (partition by plan_id, _loaded_at)
-        = max(fp(billing_interval, interval_count, rest_fp)) over (partition by plan_id, _loaded_at)
-    and billing_interval is not null and interval_count > 0;
-
-create or replace temp table bl_items as
-with landed as (
-    select
-        clean_id(subscription_item_id) as item_id,
-        clean_id(subscription_id) as subscription_id,
-        clean_id(plan_id) as plan_id,
-        cast(quantity as bigint) as quantity,
-        cast(unit_amount as decimal(18, 4)) as unit_amount,
-        cast(coalesce(discount_percent, 0) as decimal(9, 4)) as discount_percent,
-        valid_from, valid_to, _loaded_at
-    from raw_billing.subscription_items
-)
-select l.*
-from landed as l
-where item_id is not null
-    and subscription_id in (select subscription_id from bl_subscriptions)
-    and plan_id in (select plan_id from bl_plans)
-qualify row_number() over (partition by item_id order by _loaded_at desc nulls last) = 1
-    and min(fp(subscription_id, plan_id, quantity, unit_amount, discount_percent, valid_from,
-            valid_to)) over (partition by item_id, _loaded_at)
-        = max(fp(subscription_id, plan_id, quantity, unit_amount, discount_percent, valid_from,
-            valid_to)) over (partition by item_id, _loaded_at)
-    and quantity >= 0 and unit_amount >= 0 and discount_percent between 0 and 100
-    and valid_from is not null and not coalesce(valid_to < valid_from, false);
-
--- The as-of instant of the success marts: the newest billing or product event that cannot be
--- in the future (not after the newest load of its table). Invoices and usage count only here.
-create or replace temp table bl_invoice_events as
-with landed as (
-    select
-        clean_id(invoice_id) as invoice_id, clean_id(customer_id) as customer_id,
-        clean_ccy(currency) as currency, lower(trim(status)) as status, issued_at, paid_at,
-        cast(total as decimal(18, 4)) as total, _loaded_at,
-        fp(clean_id(customer_id), clean_id(subscription_id), clean_ccy(currency),
-            lower(trim(status)), issued_at, due_at, paid_at, period_start, period_end,
-            cast(subtotal as decimal(18, 4)), cast(discount_amount as decimal(18, 4)),
-            cast(tax_amount as decimal(18, 4)), cast(total as decimal(18, 4)),
-            cast(amount_paid as decimal(18, 4))) as fp
-    from raw_billing.invoices
-)
-select greatest(coalesce(issued_at, timestamp '1900-01-01'), coalesce(paid_at, timestamp '1900-01-01'))
-        as event_at,
-    _loaded_at
-from landed
-where invoice_id is not null
-    and customer_id in (select customer_id from bl_customers)
-    and currency in (select currency_code from iso_currencies)
-    and status in ('draft', 'open', 'paid', 'void', 'uncollectible')
-    and total is not null
-qualify row_number() over (partition by invoice_id order by _loaded_at desc nulls last) = 1
-    and min(fp) over (partition by invoice_id, _loaded_at)
-        = max(fp) over (partition by invoice_id, _loaded_at);
-
-create or replace temp table bl_usage_events as
-with landed as (
-    select clean_id(account_id) as account_id, usage_date,
-        cast(coalesce(active_users, 0) as bigint) as active_users,
-        cast(coalesce(sessions, 0) as bigint) as sessions,
-        cast(coalesce(key_actions, 0) as bigint) as key_actions,
-        _loaded_at
-    from raw_product.daily_usage
-),
-twice as (
-    select account_id, usage_date from landed
-    where account_id is not null and usage_date is not null
-    group by all having count(*) > 1
-),
-newest as (
-    select l.* from landed as l
-    anti join twice as d on d.account_id = l.account_id and d.usage_date = l.usage_date
-    where l.account_id is not null and l.usage_date is not null
-    union all
-    select l.* from landed as l
-    semi join twice as d on d.account_id = l.account_id and d.usage_date = l.usage_date
-    qualify row_number() over (
-            partition by l.account_id, l.usage_date order by l._loaded_at desc nulls last) = 1
-        and min(fp(l.active_users, l.sessions, l.key_actions))
-            over (partition by l.account_id, l.usage_date, l._loaded_at)
-        = max(fp(l.active_users, l.sessions, l.key_actions))
-            over (partition by l.account_id, l.usage_date, l._loaded_at)
-)
-select n.usage_date, n._loaded_at
-from newest as n
-where n.account_id in (select customer_id from bl_customers)
-    and n.active_users >= 0 and n.sessions >= 0 and n.key_actions >= 0
-    and n.usage_date <= cast((select max(_loaded_at) from landed) as date);
-
 create or replace temp table success_as_of as
-with events as (
-    select max(e) filter (where e <= (select max(_loaded_at) from bl_subscriptions)) as event_at
-    from (select greatest(coalesce(created_at, timestamp '1900-01-01'),
-            coalesce(trial_start, timestamp '1900-01-01'), coalesce(started_at, timestamp '1900-01-01'),
-            coalesce(cancel_requested_at, timestamp '1900-01-01'),
-            coalesce(ended_at, timestamp '1900-01-01')) as e
-        from bl_subscriptions)
-    union all
-    select max(greatest(valid_from, coalesce(valid_to, valid_from)))
-        filter (where greatest(valid_from, coalesce(valid_to, valid_from))
-            <= (select max(_loaded_at) from bl_items))
-    from bl_items
-    union all
-    select max(event_at) filter (where event_at <= (select max(_loaded_at) from bl_invoice_events))
-    from bl_invoice_events
-    union all
-    select max(cast(usage_date as timestamp))
-        filter (where cast(usage_date as timestamp) <= (select max(_loaded_at) from bl_usage_events))
-    from bl_usage_events
-)
-select max(event_at) as as_of_at, cast(date_trunc('month', max(event_at)) as date) as as_of_month
-from events
-where event_at > timestamp '1900-01-01';
+select as_of as as_of_at, cast(date_trunc('month', as_of) as date) as as_of_month
+from evaluation;
 
 -- ---------------------------------------------------------------- item MRR per month
 -- An item counts in month M when it is in force at the last instant of M: from < T and
