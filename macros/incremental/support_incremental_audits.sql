@@ -17,7 +17,8 @@
   The pre-hook deletes exactly those keys from the audit table and the model
   appends their new classification, in one transaction. The whole table is
   classified again when the window of a table it reads is unknown (no
-  previous state) or raw rows were removed.
+  previous state, raw rows removed, or rows landed with a _loaded_at before
+  the window: int_support__incremental_window.window_start is NULL).
 -#}
 
 {#- True when the audit must classify every landing again. -#}

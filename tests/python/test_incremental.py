@@ -94,7 +94,7 @@ def _query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
-def _pick_solved_ticket_with_late_reply_room(database: Path) -> tuple:
+def _pick_solved_ticket_with_late_reply_room(database: Path, exclude: str = "") -> tuple:
     """An old solved ticket requested by an end user, first answered > 20 min after creation."""
     rows = _query(
         database,
@@ -107,9 +107,11 @@ def _pick_solved_ticket_with_late_reply_room(database: Path) -> tuple:
             and ticket_id not in (
                 select ticket_id from intermediate.int_support__unfinished_tickets
             )
+            and ticket_id <> ?
         order by ticket_id
         limit 1
         """,
+        [exclude],
     )
     assert rows, "the demo data should hold an old solved ticket answered after 20 minutes"
     return rows[0]
@@ -267,3 +269,38 @@ def test_generate_next_day_is_deterministic_and_lands_on_the_new_day(demo_raw_di
         """
     ).fetchone()[0]
     assert late == 0
+
+
+def test_a_backfill_older_than_the_lookback_window_is_not_missed(scenario, tmp_path):
+    """A reply landed now but stamped with a _loaded_at long before the previous run's
+    high-water mark minus the lookback (a backfill): the next incremental run notices rows
+    before its window it had not counted, reprocesses the table and equals a full refresh."""
+    base = scenario["incremental"]  # after two incremental runs: a state to compare against
+    ticket_id, created_at, _, replier = _pick_solved_ticket_with_late_reply_room(
+        base, exclude=scenario["late"][0]
+    )
+    backfill = tmp_path / "backfill"
+    backfill.mkdir()
+    (backfill / "raw_helpdesk.ticket_comments.csv").write_text(
+        "comment_id,ticket_id,author_id,is_public,via,created_at,_loaded_at\n"
+        f"79999998,{ticket_id},{replier},true,email,"
+        f"{created_at + LATE_REPLY_AFTER},{created_at + dt.timedelta(hours=1)}\n"
+    )
+    incremental, full = tmp_path / "incremental.duckdb", tmp_path / "full.duckdb"
+    for database in (incremental, full):
+        shutil.copy(base, database)
+        load_folder(database, backfill, mode="append")
+    _dbt(incremental)
+    _dbt(full, "--full-refresh")
+    reason = _query(
+        incremental,
+        "select recompute_reason from intermediate.int_support__incremental_window "
+        "where raw_table = 'ticket_comments'",
+    )[0][0]
+    assert reason and "backfill" in reason
+    differences = _differences(full, incremental, scenario["tables"])
+    assert not differences, f"incremental != full refresh after a backfill: {differences}"
+    first_reply_at = _query(
+        incremental, "select first_reply_at from marts.fct_tickets where ticket_id = ?", [ticket_id]
+    )[0][0]
+    assert first_reply_at == created_at + LATE_REPLY_AFTER

@@ -11,6 +11,7 @@ select
     w.raw_table,
     w.loaded_through,
     w.row_count,
+    w.rows_before_next_window,
     e.as_of,
     c.calendar_first_date,
     w.recompute_reason as built_with_recompute_reason,
