@@ -71,6 +71,24 @@ def headline_numbers(database: Path) -> list[tuple[str, str]]:
     return rows
 
 
+def missing_data() -> list[str]:
+    """What the marts lack because raw tables are empty (from the working warehouse's raw
+    schemas; nothing when it is missing or a refresh holds it)."""
+    from support_success.loader import missing_notes
+
+    working = paths.working_database()
+    if not working.exists():
+        return []
+    try:
+        con = duckdb.connect(str(working), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        return missing_notes(con)
+    finally:
+        con.close()
+
+
 def _docs_site_line() -> str:
     """Where the dbt docs site is (models, columns, metrics, lineage), or how to build it."""
     from support_success.docs_site import docs_site_path
@@ -85,6 +103,12 @@ def print_summary(database: Path | None = None) -> None:
     print(f"Headline numbers from {source}")
     for label, value in headline_numbers(source):
         print(f"  {label:<44} {value}")
+    lacking = missing_data()
+    if lacking:
+        print()
+        print("Missing data (empty raw tables; README, 'Point it at your own data'):")
+        for note in lacking:
+            print(f"  {note}")
     print()
     print("Where to look next:")
     print(f"  BI tools:     point them at {paths.published_database()} (read-only)")

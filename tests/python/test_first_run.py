@@ -104,6 +104,9 @@ def test_a_dataset_without_sla_policies_publishes_its_other_marts(tmp_path):
     published = tmp_path / "published" / "warehouse.duckdb"
     assert _rows(published, "select count(*) from marts.fct_sla_events") == [(0,)]
     assert _rows(published, "select count(*) from marts.fct_tickets") == [(10,)]
+    summary = _warehouse(tmp_path, "summary")
+    assert summary.returncode == 0, summary.stderr
+    assert "a build will lack SLA events and attainment" in summary.stdout
 
 
 def test_a_tickets_file_missing_a_column_is_refused_and_publication_is_unchanged(
@@ -230,3 +233,62 @@ def test_zz_a_raw_table_emptied_since_the_last_run_builds_but_is_not_published(f
     assert _rows(published, "select count(*) from marts.fct_tickets where agent_replies > 0") != [
         (0,)
     ]
+
+
+def _files(folder: Path) -> dict[str, float]:
+    if not folder.exists():
+        return {}
+    return {str(p): p.stat().st_mtime for p in folder.rglob("*") if p.is_file()}
+
+
+def test_dbt_mf_warehouse_and_the_dashboard_read_the_private_home(first_run, monkeypatch, tmp_path):
+    """With only WAREHOUSE_HOME set, every tool reads that home's warehouse (10 tickets here)
+    and the default home (.warehouse in the repository) is left untouched."""
+    import csv
+    import json
+    import os
+    import sys
+
+    from support_success import paths
+    from support_success.dashboard import data
+
+    default_home = paths.PROJECT_DIR / ".warehouse"
+    before = _files(default_home)
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("WAREHOUSE_", "DBT_", "DAGSTER_"))
+    }
+    env.update(WAREHOUSE_HOME=str(first_run), DBT_LOG_PATH=str(tmp_path / "logs"))
+    bin_dir = Path(sys.executable).parent
+    shown = subprocess.run(
+        [
+            str(bin_dir / "dbt"), "show", "--inline", "select count(*) as n from marts.fct_tickets",
+            "--project-dir", str(paths.PROJECT_DIR), "--profiles-dir", str(paths.PROJECT_DIR),
+            "--target-path", str(tmp_path / "target"), "--output", "json", "--log-format", "json",
+        ],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stdout[-3000:]
+    previews = [
+        json.loads(json.loads(line)["data"]["preview"])
+        for line in shown.stdout.splitlines()
+        if '"preview"' in line
+    ]
+    assert previews and previews[0] == [{"n": 10}]
+    out = tmp_path / "mf.csv"
+    queried = subprocess.run(
+        [str(bin_dir / "mf"), "query", "--metrics", "tickets", "--csv", str(out), "--quiet"],
+        cwd=paths.PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert queried.returncode == 0, queried.stdout[-3000:] + queried.stderr[-3000:]
+    assert [row["tickets"] for row in csv.DictReader(out.open())] == ["10"]
+    summary = _warehouse(first_run, "summary")
+    assert summary.returncode == 0
+    assert str(first_run / "published" / "warehouse.duckdb") in summary.stdout
+    assert "tickets (excluding deleted and merged)       10" in summary.stdout
+    monkeypatch.setenv("WAREHOUSE_HOME", str(first_run))
+    for name in ("WAREHOUSE_DUCKDB_PATH", "WAREHOUSE_PUBLISHED_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    assert data.published_database() == (first_run / "published" / "warehouse.duckdb").resolve()
+    everything = data.Filters(date(2000, 1, 1), date(2100, 1, 1))
+    assert data.support_headline(data.published_database(), everything).tickets_created == 10
+    assert _files(default_home) == before, "the default home was touched"
