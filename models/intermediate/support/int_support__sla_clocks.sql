@@ -191,6 +191,18 @@ sla_clocks as (
     where policy_rank = 1
 ),
 
+-- the business calendar's cumulative seconds at the clock's start and end (the only two
+-- lookups per clock: breach_at reuses them, see breach_anchors)
+looked_up as (
+    select
+        s.*,
+        cast({{ business_seconds_at('cal_start', 's.started_at') }} as bigint) as cumulative_at_start,
+        cast({{ business_seconds_at('cal_end', 's.counted_until') }} as bigint) as cumulative_at_end
+    from sla_clocks as s
+    {{ business_calendar_lookup('cal_start', 's.schedule_id', 's.started_at') }}
+    {{ business_calendar_lookup('cal_end', 's.schedule_id', 's.counted_until') }}
+),
+
 -- elapsed time of each clock on both the calendar and the business clock
 elapsed as (
     select
@@ -201,11 +213,9 @@ elapsed as (
         case
             when s.schedule_id is null then null
             when s.metric in ('resolution', 'agent_work', 'pausable_update') then s.countable_business_seconds
-            else cast({{ business_seconds_at('cal_end', 's.counted_until') }} - {{ business_seconds_at('cal_start', 's.started_at') }} as bigint)
+            else s.cumulative_at_end - s.cumulative_at_start
         end as elapsed_business_seconds
-    from sla_clocks as s
-    {{ business_calendar_lookup('cal_start', 's.schedule_id', 's.started_at') }}
-    {{ business_calendar_lookup('cal_end', 's.schedule_id', 's.counted_until') }}
+    from looked_up as s
 ),
 
 -- Clocks that pause (resolution, agent_work, pausable_update): the countable stretches of
@@ -262,11 +272,12 @@ countable_spans as (
     )
 ),
 
-resolution_crossings as (
+crossings as (
     select
         e.ticket_id,
         e.metric,
         e.instance_number,
+        e.schedule_id,
         min(sp.piece_start) as crossing_span_started_at,
         min(e.target_seconds - case when e.in_business_hours then sp.business_seconds_before else sp.calendar_seconds_before end) as remaining_seconds
     from elapsed as e
@@ -279,7 +290,17 @@ resolution_crossings as (
         and e.target_seconds <= case when e.in_business_hours
             then sp.business_seconds_before + sp.business_seconds
             else sp.calendar_seconds_before + sp.calendar_seconds end
-    group by e.ticket_id, e.metric, e.instance_number
+    group by e.ticket_id, e.metric, e.instance_number, e.schedule_id
+),
+
+-- the calendar looked up only where the running total crosses the target (a breach inside a
+-- paused clock's countable stretch)
+resolution_crossings as (
+    select
+        x.*,
+        cast({{ business_seconds_at('cal_crossing', 'x.crossing_span_started_at') }} as bigint) as crossing_cumulative
+    from crossings as x
+    {{ business_calendar_lookup('cal_crossing', 'x.schedule_id', 'x.crossing_span_started_at') }}
 ),
 
 with_elapsed as (
@@ -305,7 +326,17 @@ breach_anchors as (
             when w.metric not in ('resolution', 'agent_work', 'pausable_update') then w.target_seconds
             when x.ticket_id is not null then x.remaining_seconds
             else w.target_seconds - w.elapsed_seconds
-        end as breach_remaining_seconds
+        end as breach_remaining_seconds,
+        -- business seconds of the calendar at breach_anchor_at: the anchor is the start, the
+        -- crossing span's start, or the end (fulfilled_at or the evaluation time), all known
+        case
+            when w.metric not in ('resolution', 'agent_work', 'pausable_update') then w.cumulative_at_start
+            when x.ticket_id is not null then x.crossing_cumulative
+            when w.fulfilled_at is not null then w.cumulative_at_end
+            when w.metric = 'resolution' and w.status_at_as_of in ('new', 'open', 'on_hold') then w.cumulative_at_end
+            when w.metric = 'agent_work' and w.status_at_as_of in ('new', 'open') then w.cumulative_at_end
+            when w.metric = 'pausable_update' and w.status_at_as_of <> 'pending' then w.cumulative_at_end
+        end as breach_anchor_cumulative
     from with_elapsed as w
     -- join on metric too: a condition on the left side only would make DuckDB nest loops
     left join resolution_crossings as x
@@ -317,9 +348,8 @@ breach_anchors as (
 anchored as (
     select
         b.*,
-        {{ business_seconds_at('cal_anchor', 'b.breach_anchor_at') }} + b.breach_remaining_seconds as breach_business_cumulative
+        b.breach_anchor_cumulative + b.breach_remaining_seconds as breach_business_cumulative
     from breach_anchors as b
-    {{ business_calendar_lookup('cal_anchor', 'b.schedule_id', 'b.breach_anchor_at') }}
 )
 
 select
