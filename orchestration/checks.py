@@ -42,7 +42,7 @@ from orchestration.failures import CheckFailure
 from orchestration.raw_assets import POOL, RAW_ASSET_KEYS, source_props_by_key
 from orchestration.translator import source_freshness_windows
 from support_success import contract, paths
-from support_success.quality.suites.raw import STREAM_TABLES
+from support_success.quality.suites.raw import STREAM_TABLES, newest_event_sql
 
 QUALITY_MODULE = "support_success.quality"
 # Set to "off" to leave the Great Expectations suites out (fast local iterations, probe tests).
@@ -209,8 +209,20 @@ def build_raw_freshness_checks(manifest: Mapping[str, Any]):
                             f"select max({contract.LOADED_AT}) "
                             f'from {raw_table.schema}."{raw_table.name}"'
                         ).fetchone()[0]
+            # the data's own "now": the newest event of a stream table no later than its load
+            events = []
+            if con is not None:
+                for name in sorted(STREAM_TABLES):
+                    raw_table = contract.table(name)
+                    with contextlib.suppress(duckdb.Error):  # a missing table: no event
+                        events.append(
+                            con.execute(
+                                newest_event_sql(f'{raw_table.schema}."{raw_table.name}"', name)
+                            ).fetchone()[0]
+                        )
+            events = [value for value in events if value is not None]
             loads = [value for value in newest_by_key.values() if value is not None]
-            reference = min(now, max(loads)) if loads else now
+            reference = min(now, max(events or loads)) if (events or loads) else now
             for check_key in context.selected_asset_check_keys:
                 key = check_key.asset_key
                 newest = newest_by_key.get(key)

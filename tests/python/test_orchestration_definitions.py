@@ -164,13 +164,14 @@ def test_publish_depends_on_every_mart(real_defs, real_project):
     import json
 
     manifest = json.loads(real_project.manifest_path.read_text())
-    marts = {
-        dg.AssetKey(["marts", n["name"]])
+    published = {
+        dg.AssetKey([n["fqn"][1], n["name"]])
         for n in manifest["nodes"].values()
-        if n["resource_type"] == "model" and n["fqn"][1] == "marts"
+        if n["resource_type"] == "model" and n["fqn"][1] in ("marts", "semantic")
     }
+    assert dg.AssetKey(["semantic", "time_spine_daily"]) in published  # mf on the published file
     graph = real_defs.resolve_asset_graph()
-    assert graph.get(dg.AssetKey(["published", "warehouse"])).parent_keys == marts
+    assert graph.get(dg.AssetKey(["published", "warehouse"])).parent_keys == published
 
 
 def test_great_expectations_suites_are_asset_checks(real_defs):

@@ -47,14 +47,15 @@ def test_full_materialization_on_demo_data_publishes_every_mart(
             "select run_id, trigger from publication.run"
         ).fetchone()
         assert (run_id, trigger) == (outcome.run_id, "test")
-        # BI sees marts and the publication record, nothing of the working layers
+        # BI sees marts, the semantic layer's time spine (for mf on the published file) and the
+        # publication record, nothing of the working layers
         schemas = {
             r[0]
             for r in published.execute(
                 "select distinct table_schema from information_schema.tables"
             ).fetchall()
         }
-        assert schemas == {"marts", "publication"}
+        assert schemas == {"marts", "semantic", "publication"}
         # every Great Expectations suite was recorded for trending and rendered as Data Docs
         from support_success.quality import SUITES
 

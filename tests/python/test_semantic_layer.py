@@ -42,6 +42,9 @@ SUPPORT_METRICS = [
     "sla_first_response_attainment",
     "sla_next_response_attainment",
     "sla_resolution_attainment",
+    "sla_agent_work_attainment",
+    "sla_periodic_update_attainment",
+    "sla_pausable_update_attainment",
     "one_touch_rate",
     "escalation_rate",
     "reopen_rate",
@@ -222,10 +225,20 @@ def test_support_metrics_by_month_match_the_marts(mf_runs, built_warehouse):
                     as sla_next_response_attainment,
                 sum(sla_resolution_achieved) / nullif(sum(sla_resolution_measured), 0)
                     as sla_resolution_attainment,
+                sum(sla_agent_work_achieved) / nullif(sum(sla_agent_work_measured), 0)
+                    as sla_agent_work_attainment,
+                sum(sla_periodic_update_achieved) / nullif(sum(sla_periodic_update_measured), 0)
+                    as sla_periodic_update_attainment,
+                sum(sla_pausable_update_achieved) / nullif(sum(sla_pausable_update_measured), 0)
+                    as sla_pausable_update_attainment,
+                -- every SLA metric, weighted by its clocks
                 (sum(sla_first_response_achieved) + sum(sla_next_response_achieved)
-                    + sum(sla_resolution_achieved))
+                    + sum(sla_resolution_achieved) + sum(sla_agent_work_achieved)
+                    + sum(sla_periodic_update_achieved) + sum(sla_pausable_update_achieved))
                 / nullif(sum(sla_first_response_measured) + sum(sla_next_response_measured)
-                    + sum(sla_resolution_measured), 0) as sla_attainment,
+                    + sum(sla_resolution_measured) + sum(sla_agent_work_measured)
+                    + sum(sla_periodic_update_measured) + sum(sla_pausable_update_measured), 0)
+                    as sla_attainment,
                 sum(one_touch_tickets) / nullif(sum(tickets_solved), 0) as one_touch_rate,
                 sum(escalated_tickets) / nullif(sum(tickets_created), 0) as escalation_rate,
                 sum(reopened_tickets) / nullif(sum(tickets_solved), 0) as reopen_rate,
@@ -278,12 +291,19 @@ def test_sla_attainment_per_metric_over_all_time_is_a_ratio_of_sums(mf_runs, bui
         group by 1
         """,
     )
-    assert set(expected) == {"first_response", "next_response", "resolution"}
+    assert set(expected) == {
+        "first_response",
+        "next_response",
+        "resolution",
+        "agent_work",
+        "periodic_update",
+        "pausable_update",
+    }
     for metric, want in expected.items():
         assert_close(as_number(got[metric]["sla_attainment"]), want["sla_attainment"], metric)
         assert as_number(got[metric]["sla_measured"]) == want["sla_measured"]
-    # The all-metrics figure is not the mean of the three: it weights them by their clocks.
-    mean_of_three = sum(w["sla_attainment"] for w in expected.values()) / 3
+    # The all-metrics figure is not the mean of the six: it weights them by their clocks.
+    mean_of_three = sum(w["sla_attainment"] for w in expected.values()) / len(expected)
     weighted = sum(w["sla_attainment"] * w["sla_measured"] for w in expected.values()) / sum(
         w["sla_measured"] for w in expected.values()
     )

@@ -302,6 +302,7 @@ select
 from assembled
 where tickets_created + tickets_solved + backlog_end_of_day + first_responses
     + sla_first_response_measured + sla_next_response_measured + sla_resolution_measured
+    + sla_agent_work_measured + sla_periodic_update_measured + sla_pausable_update_measured
     + csat_responses + ces_responses + nps_responses > 0
     and {{ support_day_in_scope(scope, 'day') }}
 

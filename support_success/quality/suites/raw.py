@@ -45,6 +45,26 @@ STREAM_TABLES = {
     "raw_billing.exchange_rates",
     "raw_product.daily_usage",
 }
+# The instant each stream table's rows describe: the data's own "now" for freshness is the
+# newest of them that is no later than its row's load (metrics.md, "One evaluation instant").
+STREAM_EVENT_COLUMNS = {
+    "raw_helpdesk.tickets": "created_at",
+    "raw_helpdesk.ticket_comments": "created_at",
+    "raw_helpdesk.ticket_field_history": "updated_at",
+    "raw_helpdesk.satisfaction_responses": "responded_at",
+    "raw_billing.exchange_rates": "rate_date",
+    "raw_product.daily_usage": "usage_date",
+}
+
+
+def newest_event_sql(relation: str, table: str) -> str:
+    """SQL for the newest event of a stream table no later than its own row's load."""
+    column = STREAM_EVENT_COLUMNS[table]
+    return (
+        f"select max(cast({column} as timestamp)) as event_at from {relation} "
+        f"where cast({column} as timestamp) <= _loaded_at"
+    )
+
 
 CHANNELS = ["email", "web", "chat", "phone", "api"]
 PRIORITIES = ["low", "normal", "high", "urgent"]
@@ -375,18 +395,21 @@ def _add_rule(suite: Suite, rule, settings: Settings, share: dict) -> None:
 
 
 def _freshness_sql(ctx: FrameContext) -> str:
-    """Hours between this table's newest load and the newest load of any stream table (the
-    data's own "now", never later than the validation instant). A historical dataset is not
-    stale; a table that stopped loading while the others went on is."""
-    others = [ctx.relation_of(f"source:{name}") for name in sorted(STREAM_TABLES)]
+    """Hours between this table's newest load and the data's own "now": the newest event of
+    any stream table no later than its own load (never later than the validation instant). A
+    historical dataset is not stale, nor is a table whose last rows landed before a late
+    survey batch; a table that stopped loading while events went on is."""
     newest = " union all ".join(
-        f"select max(_loaded_at) as loaded_at from {relation}" for relation in others if relation
+        newest_event_sql(relation, name)
+        for name in sorted(STREAM_TABLES)
+        if (relation := ctx.relation_of(f"source:{name}"))
     )
     now = f"cast('{ctx.now:%Y-%m-%d %H:%M:%S}' as timestamp)"
     return (
         "select max(_loaded_at) as latest_loaded_at, "
         "date_diff('minute', max(_loaded_at), "
-        f"least({now}, (select max(loaded_at) from ({newest}) as stream_loads))) / 60.0 "
+        f"least({now}, coalesce((select max(event_at) from ({newest}) as stream_events), "
+        "max(_loaded_at)))) / 60.0 "
         f"as hours_since_last_load from {ctx.relation}"
     )
 
