@@ -646,16 +646,30 @@ def test_an_empty_table_warns_and_a_table_emptied_since_the_last_validation_bloc
 
 
 def test_stale_load_is_a_warning(dirty_db):
-    # Comments went on loading three days after the last ticket load: tickets are stale.
+    # Comments went on being written and loaded three days after the last ticket load: the
+    # data's own "now" is the newest comment (11:00, landed 12:00), 77 hours after the tickets'
+    # newest load: tickets are stale.
     execute(
         dirty_db,
-        "update raw_helpdesk.ticket_comments set _loaded_at = timestamp '2025-06-05 12:00:00'",
+        "update raw_helpdesk.ticket_comments set _loaded_at = timestamp '2025-06-05 12:00:00', "
+        "created_at = timestamp '2025-06-05 11:00:00'",
     )
     later = NOW + dt.timedelta(days=3)
     result = run_suite("raw__helpdesk__tickets", dirty_db, now=later)
     assert_warning_only(
-        result, "loaded_recently", "at most 36 hours", "2025-06-02T06:00:00, is 78.0 hours old"
+        result, "loaded_recently", "at most 36 hours", "2025-06-02T06:00:00, is 77.0 hours old"
     )
+
+
+def test_rows_loaded_late_without_newer_events_do_not_make_others_stale(dirty_db):
+    # A re-sync three days later of comments written long ago is no evidence that tickets
+    # stopped loading: the data's own "now" is its newest event, not its newest load.
+    execute(
+        dirty_db,
+        "update raw_helpdesk.ticket_comments set _loaded_at = timestamp '2025-06-05 12:00:00'",
+    )
+    result = run_suite("raw__helpdesk__tickets", dirty_db, now=NOW + dt.timedelta(days=3))
+    assert "loaded_recently" not in failures(result, "warning")
 
 
 def test_a_historical_dataset_is_not_stale(dirty_db):
