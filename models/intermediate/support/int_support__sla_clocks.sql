@@ -263,8 +263,8 @@ pieces as (
 countable_spans as (
     select
         pieces.*,
-        coalesce(sum(calendar_seconds) over running_total, 0) as calendar_seconds_before,
-        coalesce(sum(business_seconds) over running_total, 0) as business_seconds_before
+        cast(coalesce(sum(calendar_seconds) over running_total, 0) as bigint) as calendar_seconds_before,
+        cast(coalesce(sum(business_seconds) over running_total, 0) as bigint) as business_seconds_before
     from pieces
     window running_total as (
         partition by ticket_id, metric, instance_number order by piece_start
@@ -348,7 +348,8 @@ breach_anchors as (
 anchored as (
     select
         b.*,
-        b.breach_anchor_cumulative + b.breach_remaining_seconds as breach_business_cumulative
+        -- bigint: a HUGEINT (from the running sums) makes the as-of join compare 128-bit keys
+        cast(b.breach_anchor_cumulative + b.breach_remaining_seconds as bigint) as breach_business_cumulative
     from breach_anchors as b
 )
 
