@@ -205,6 +205,7 @@ def _build_docs_site_quietly() -> None:
 def _cmd_benchmark(args: argparse.Namespace) -> int:
     from support_success.benchmark.runner import run_benchmark
 
+    _set_dbt_vars(args)
     return run_benchmark(
         args.size,
         args.seed,
@@ -237,6 +238,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
 def _cmd_docs(args: argparse.Namespace) -> int:
     from support_success.docs_site import DocsError, build_docs_site
 
+    _set_dbt_vars(args)
     try:
         page = build_docs_site(Path(args.out) if args.out else None)
     except DocsError as exc:
@@ -415,6 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="generate the data again even if this size and seed exist",
     )
+    bench.add_argument("--vars", help="dbt vars as YAML for every dbt step (as dbt's --vars)")
     bench.set_defaults(func=_cmd_benchmark)
 
     dash = sub.add_parser(
@@ -444,6 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     docs.add_argument("--out", help="HTML file to write (default $WAREHOUSE_HOME/docs/index.html)")
+    docs.add_argument("--vars", help="dbt vars as YAML (as dbt's --vars)")
     docs.set_defaults(func=_cmd_docs)
     return parser
 

@@ -38,7 +38,10 @@ def dbt_target_dir() -> Path:
 
 
 def docs_generate_args() -> list[str]:
-    """Arguments of the dbt command that writes the single-file site."""
+    """Arguments of the dbt command that writes the single-file site (with the CLI's --vars)."""
+    from orchestration.dbt_assets import DBT_VARS_ENV
+
+    dbt_vars = os.environ.get(DBT_VARS_ENV)
     return [
         "docs",
         "generate",
@@ -48,6 +51,7 @@ def docs_generate_args() -> list[str]:
         str(paths.PROJECT_DIR),
         "--profiles-dir",
         str(paths.PROJECT_DIR),
+        *(["--vars", dbt_vars] if dbt_vars else []),
     ]
 
 

@@ -97,7 +97,10 @@ def _dbt_env(home: Path, database: Path) -> dict[str, str]:
 def _dbt(command: str, name: str, home: Path, database: Path, *extra: str) -> StepResult:
     """One dbt invocation (``build`` or ``run``) as a measured step; its run_results.json is
     kept as ``run_results-<step>.json`` and its node times go into the step's detail."""
+    from orchestration.dbt_assets import DBT_VARS_ENV
+
     dbt = str(Path(python()).parent / "dbt")
+    dbt_vars = os.environ.get(DBT_VARS_ENV)  # the CLI's --vars
     argv = [
         dbt,
         command,
@@ -106,6 +109,7 @@ def _dbt(command: str, name: str, home: Path, database: Path, *extra: str) -> St
         "--profiles-dir",
         str(paths.PROJECT_DIR),
         *extra,
+        *(["--vars", dbt_vars] if dbt_vars else []),
     ]
     step = run_step(name, argv, env=_dbt_env(home, database), log=home / f"{_slug(name)}.log")
     results = home / "target" / "run_results.json"

@@ -59,6 +59,31 @@ def test_build_accepts_dbt_vars():
     assert "--vars" in help_text
 
 
+def test_docs_and_benchmark_pass_dbt_vars_to_every_dbt_command(monkeypatch, tmp_path):
+    from orchestration.dbt_assets import DBT_VARS_ENV
+    from support_success import cli, docs_site
+    from support_success.benchmark import runner
+
+    monkeypatch.delenv(DBT_VARS_ENV, raising=False)
+    parser = cli.build_parser()
+    for command in (["docs"], ["benchmark", "--size", "s"]):
+        args = parser.parse_args([*command, "--vars", "{as_of: '2026-03-31 23:59:59'}"])
+        assert args.vars == "{as_of: '2026-03-31 23:59:59'}"
+    monkeypatch.setenv(DBT_VARS_ENV, args.vars)  # what cli._set_dbt_vars does, undone after
+    assert docs_site.docs_generate_args()[-2:] == ["--vars", "{as_of: '2026-03-31 23:59:59'}"]
+    seen = {}
+
+    def fake_step(name, argv, env, log):
+        seen["argv"] = argv
+        from support_success.benchmark.measure import StepResult
+
+        return StepResult(name=name, seconds=0.0, peak_rss_bytes=None, returncode=0)
+
+    monkeypatch.setattr(runner, "run_step", fake_step)
+    runner._dbt("build", "full build", tmp_path, tmp_path / "warehouse.duckdb", "--full-refresh")
+    assert seen["argv"][-3:] == ["--full-refresh", "--vars", "{as_of: '2026-03-31 23:59:59'}"]
+
+
 def test_a_held_write_lock_is_waited_for_then_reported_as_transient(tmp_path):
     database = tmp_path / "warehouse.duckdb"
     duckdb.connect(str(database)).close()
