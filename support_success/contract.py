@@ -29,6 +29,16 @@ RATE = "DOUBLE"
 
 SCHEMAS = ("raw_helpdesk", "raw_billing", "raw_product")
 LOADED_AT = "_loaded_at"
+# The SLA metrics of sla_policies.metric (raw contract; shared/spec/metrics.md, "SLA events").
+# dbt's twin: macro support_sla_metrics().
+SLA_METRICS = (
+    "first_response",
+    "next_response",
+    "resolution",
+    "agent_work",
+    "periodic_update",
+    "pausable_update",
+)
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,7 @@ import duckdb
 import numpy as np
 
 from support_success import paths
-from support_success.health_fit import COMPONENTS, auc, split_week
-from support_success.health_fit import Labelled as _Labelled
+from support_success.health_fit import COMPONENTS, auc, labelled_rows, split_week
 
 SCORES = ("health_score",) + tuple(f"{c}_score" for c in COMPONENTS)
 BANDS = ("red", "amber", "green")
@@ -112,14 +111,7 @@ def evaluate(database: Path | str) -> Evaluation:
     con = duckdb.connect(str(database), read_only=True)
     try:
         columns = ", ".join(f"cast({s} as double) as {s}" for s in SCORES)
-        frame = con.execute(
-            f"""
-            select customer_id, week_start, churns_within_90_days, health_status, {columns}
-            from marts.fct_account_health_weekly
-            where is_churn_label_observed
-            order by week_start, customer_id
-            """
-        ).fetchnumpy()
+        frame = labelled_rows(con, database, f"health_status, {columns}")
         latest = con.execute(
             """
             select count(*) filter (where health_status = 'red'), count(*)
@@ -128,11 +120,6 @@ def evaluate(database: Path | str) -> Evaluation:
             """
         ).fetchone()
         parameters = _parameters(con)
-    except duckdb.CatalogException as exc:
-        raise SystemExit(
-            f"{database} has no marts.fct_account_health_weekly: build it first "
-            "(`warehouse build` or `dbt build --select +fct_account_health_weekly`)."
-        ) from exc
     finally:
         con.close()
     customer = np.asarray(frame["customer_id"])
@@ -144,7 +131,7 @@ def evaluate(database: Path | str) -> Evaluation:
     if fitted_before:
         cut = np.datetime64(fitted_before, "D")
     elif len(week):
-        cut = split_week(_Labelled(customer, week, churned, {}))
+        cut = split_week(week)
     else:
         cut = np.datetime64("1970-01-01", "D")
     test = week >= cut

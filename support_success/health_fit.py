@@ -102,11 +102,11 @@ class Labelled:
         return len(self.churned)
 
 
-def read_labelled(database: Path | str) -> Labelled:
-    con = duckdb.connect(str(database), read_only=True)
+def labelled_rows(con: duckdb.DuckDBPyConnection, database: Path | str, columns: str) -> dict:
+    """customer_id, week_start, churns_within_90_days and ``columns`` of the account-weeks whose
+    90-day outcome is known, in week order, as numpy arrays; a clear exit if the mart is missing."""
     try:
-        columns = ", ".join(f"cast({c}_score as double) as {c}" for c in COMPONENTS)
-        frame = con.execute(
+        return con.execute(
             f"""
             select customer_id, week_start, churns_within_90_days, {columns}
             from marts.fct_account_health_weekly
@@ -119,6 +119,13 @@ def read_labelled(database: Path | str) -> Labelled:
             f"{database} has no marts.fct_account_health_weekly: build it first "
             "(`warehouse build` or `dbt build --select +fct_account_health_weekly`)."
         ) from exc
+
+
+def read_labelled(database: Path | str) -> Labelled:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        columns = ", ".join(f"cast({c}_score as double) as {c}" for c in COMPONENTS)
+        frame = labelled_rows(con, database, columns)
     finally:
         con.close()
     return Labelled(
@@ -129,9 +136,9 @@ def read_labelled(database: Path | str) -> Labelled:
     )
 
 
-def split_week(data: Labelled, train_share: float = TRAIN_SHARE) -> np.datetime64:
+def split_week(week_start: np.ndarray, train_share: float = TRAIN_SHARE) -> np.datetime64:
     """The first week of the out-of-time part: earlier weeks hold ~train_share of the rows."""
-    weeks = np.sort(data.week_start)
+    weeks = np.sort(week_start)
     return weeks[min(int(len(weeks) * train_share), len(weeks) - 1)]
 
 
@@ -162,7 +169,7 @@ class Fit:
 def fit(data: Labelled, train_share: float = TRAIN_SHARE) -> Fit:
     if data.churned.sum() == 0 or data.churned.all():
         raise SystemExit("no churn (or nothing but churn) in the labelled weeks: nothing to fit")
-    cut = split_week(data, train_share)
+    cut = split_week(data.week_start, train_share)
     train = data.subset(data.week_start < cut)
     retained = ~train.churned
     component_auc = {c: auc(train.components[c], retained) for c in COMPONENTS}

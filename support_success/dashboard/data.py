@@ -27,17 +27,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from support_success import paths
+from support_success import contract, paths
 
 # Every SLA metric of agg_support_daily (shared/spec/metrics.md, "SLA events").
-SLA_METRICS = (
-    "first_response",
-    "next_response",
-    "resolution",
-    "agent_work",
-    "periodic_update",
-    "pausable_update",
-)
+SLA_METRICS = contract.SLA_METRICS
 PRIORITY_ORDER = ("urgent", "high", "normal", "low")
 BRIDGE_STEPS = ("Opening", "New", "Reactivation", "Expansion", "Contraction", "Churn", "Closing")
 
@@ -609,17 +602,23 @@ def cohort_retention(database: Path, f: Filters) -> pd.DataFrame:
         )
 
 
+# The latest ISO week of the range that has health scores (CTE `latest`).
+_LATEST_HEALTH_WEEK = """
+    latest as (
+        select max(week_start) as week_start
+        from marts.fct_account_health_weekly
+        where week_start between $start and $end
+    )
+"""
+
+
 def health_distribution(database: Path, f: Filters) -> pd.DataFrame:
     """Health scores of the latest ISO week in the range (segment filtered)."""
     with connect(database) as con:
         return _frame(
             con,
-            """
-            with latest as (
-                select max(week_start) as week_start
-                from marts.fct_account_health_weekly
-                where week_start between $start and $end
-            )
+            f"""
+            with {_LATEST_HEALTH_WEEK}
             select
                 health.week_start, health.customer_id, health.segment,
                 health.health_score, health.health_status
@@ -638,12 +637,8 @@ def accounts_at_risk(database: Path, f: Filters, limit: int = 50) -> pd.DataFram
     with connect(database) as con:
         return _frame(
             con,
-            """
-            with latest as (
-                select max(week_start) as week_start
-                from marts.fct_account_health_weekly
-                where week_start between $start and $end
-            )
+            f"""
+            with {_LATEST_HEALTH_WEEK}
             select
                 health.customer_id, customers.customer_name, health.segment, health.mrr,
                 health.health_score, health.health_score_change_4w, health.weakest_component,

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from support_success import contract
+
 # --------------------------------------------------------------------- groups
 
 GROUPS = ("Support EMEA", "Support Americas", "Technical Support", "Engineering")
@@ -171,14 +173,7 @@ HOLIDAYS: dict[str, dict[str, str]] = {
 # ---------------------------------------------------------------- SLA policies
 
 PRIORITIES = ("low", "normal", "high", "urgent")
-SLA_METRICS = (
-    "first_response",
-    "next_response",
-    "resolution",
-    "agent_work",
-    "periodic_update",
-    "pausable_update",
-)
+SLA_METRICS = contract.SLA_METRICS
 POLICY_CHANGE = "2025-07-01 00:00:00"
 # The named policies the helpdesk applies per ticket (field history `sla_policy`): enterprise
 # accounts get "Enterprise", everyone else "Standard"; a few tickets are moved between them.

@@ -310,39 +310,52 @@ with_elapsed as (
     from elapsed as e
 ),
 
--- where breach_at is measured from, and how much clock time remains from there
-breach_anchors as (
+-- where breach_at is measured from: the clock's start (clocks that never pause), the countable
+-- stretch where the running total crosses the target, or the clock's end (fulfilled_at, or the
+-- evaluation time while it runs in a countable status); NULL while a running clock is paused
+anchor_kinds as (
     select
         w.*,
+        x.crossing_span_started_at,
+        x.remaining_seconds as crossing_remaining_seconds,
+        x.crossing_cumulative,
         case
-            when w.metric not in ('resolution', 'agent_work', 'pausable_update') then w.started_at
-            when x.ticket_id is not null then x.crossing_span_started_at
-            when w.fulfilled_at is not null then w.fulfilled_at
-            when w.metric = 'resolution' and w.status_at_as_of in ('new', 'open', 'on_hold') then w.counted_until
-            when w.metric = 'agent_work' and w.status_at_as_of in ('new', 'open') then w.counted_until
-            when w.metric = 'pausable_update' and w.status_at_as_of <> 'pending' then w.counted_until
-        end as breach_anchor_at,
-        case
-            when w.metric not in ('resolution', 'agent_work', 'pausable_update') then w.target_seconds
-            when x.ticket_id is not null then x.remaining_seconds
-            else w.target_seconds - w.elapsed_seconds
-        end as breach_remaining_seconds,
-        -- business seconds of the calendar at breach_anchor_at: the anchor is the start, the
-        -- crossing span's start, or the end (fulfilled_at or the evaluation time), all known
-        case
-            when w.metric not in ('resolution', 'agent_work', 'pausable_update') then w.cumulative_at_start
-            when x.ticket_id is not null then x.crossing_cumulative
-            when w.fulfilled_at is not null then w.cumulative_at_end
-            when w.metric = 'resolution' and w.status_at_as_of in ('new', 'open', 'on_hold') then w.cumulative_at_end
-            when w.metric = 'agent_work' and w.status_at_as_of in ('new', 'open') then w.cumulative_at_end
-            when w.metric = 'pausable_update' and w.status_at_as_of <> 'pending' then w.cumulative_at_end
-        end as breach_anchor_cumulative
+            when w.metric not in ('resolution', 'agent_work', 'pausable_update') then 'start'
+            when x.ticket_id is not null then 'crossing'
+            when w.fulfilled_at is not null then 'end'
+            when w.metric = 'resolution' and w.status_at_as_of in ('new', 'open', 'on_hold') then 'end'
+            when w.metric = 'agent_work' and w.status_at_as_of in ('new', 'open') then 'end'
+            when w.metric = 'pausable_update' and w.status_at_as_of <> 'pending' then 'end'
+        end as breach_anchor
     from with_elapsed as w
     -- join on metric too: a condition on the left side only would make DuckDB nest loops
     left join resolution_crossings as x
         on x.ticket_id = w.ticket_id
         and x.metric = w.metric
         and x.instance_number = w.instance_number
+),
+
+-- the anchor instant, the calendar's business seconds there (looked up already: start, end or
+-- crossing) and how much clock time remains from there
+breach_anchors as (
+    select
+        a.*,
+        case a.breach_anchor
+            when 'start' then a.started_at
+            when 'crossing' then a.crossing_span_started_at
+            when 'end' then a.counted_until
+        end as breach_anchor_at,
+        case a.breach_anchor
+            when 'start' then a.cumulative_at_start
+            when 'crossing' then a.crossing_cumulative
+            when 'end' then a.cumulative_at_end
+        end as breach_anchor_cumulative,
+        case
+            when a.breach_anchor = 'start' then a.target_seconds
+            when a.breach_anchor = 'crossing' then a.crossing_remaining_seconds
+            else a.target_seconds - a.elapsed_seconds
+        end as breach_remaining_seconds
+    from anchor_kinds as a
 ),
 
 anchored as (

@@ -84,7 +84,7 @@ sla_outcomes as (
     select
         cast(case when e.sla_status = 'running_breached' then e.breach_at else e.fulfilled_at end as date) as day,
         t.channel, t.priority, t.group_name, t.ticket_function,
-        {%- for metric in ['first_response', 'next_response', 'resolution', 'agent_work', 'periodic_update', 'pausable_update'] %}
+        {%- for metric in support_sla_metrics() %}
         sum(case when e.metric = '{{ metric }}' and e.sla_status = 'achieved' then 1 else 0 end) as sla_{{ metric }}_achieved,
         sum(case when e.metric = '{{ metric }}' and e.sla_status in ('achieved', 'breached', 'running_breached') then 1 else 0 end) as sla_{{ metric }}_measured{% if not loop.last %},{% endif %}
         {%- endfor %}
@@ -237,7 +237,7 @@ assembled as (
         so.full_resolution_minutes_business_sum,
         cast(coalesce(so.full_resolution_business_count, 0) as bigint) as full_resolution_business_count,
         so.full_resolution_minutes_calendar_sum,
-        {%- for metric in ['first_response', 'next_response', 'resolution', 'agent_work', 'periodic_update', 'pausable_update'] %}
+        {%- for metric in support_sla_metrics() %}
         cast(coalesce(sla.sla_{{ metric }}_achieved, 0) as bigint) as sla_{{ metric }}_achieved,
         cast(coalesce(sla.sla_{{ metric }}_measured, 0) as bigint) as sla_{{ metric }}_measured,
         {%- endfor %}
@@ -278,7 +278,7 @@ select
     full_resolution_minutes_business_sum / nullif(full_resolution_business_count, 0) as full_resolution_minutes_business_avg,
     full_resolution_minutes_calendar_sum,
     full_resolution_minutes_calendar_sum / nullif(tickets_solved, 0) as full_resolution_minutes_calendar_avg,
-    {%- for metric in ['first_response', 'next_response', 'resolution', 'agent_work', 'periodic_update', 'pausable_update'] %}
+    {%- for metric in support_sla_metrics() %}
     sla_{{ metric }}_achieved,
     sla_{{ metric }}_measured,
     cast(sla_{{ metric }}_achieved as double) / nullif(sla_{{ metric }}_measured, 0) as sla_{{ metric }}_attainment,
@@ -301,8 +301,9 @@ select
     100.0 * (nps_promoters - nps_detractors) / nullif(nps_responses, 0) as nps
 from assembled
 where tickets_created + tickets_solved + backlog_end_of_day + first_responses
-    + sla_first_response_measured + sla_next_response_measured + sla_resolution_measured
-    + sla_agent_work_measured + sla_periodic_update_measured + sla_pausable_update_measured
+    {%- for metric in support_sla_metrics() %}
+    + sla_{{ metric }}_measured
+    {%- endfor %}
     + csat_responses + ces_responses + nps_responses > 0
     and {{ support_day_in_scope(scope, 'day') }}
 

@@ -200,17 +200,7 @@ RULES: dict[str, Rules] = {
         not_null=("target_minutes", "in_business_hours"),
         rules=(
             InSet("priority", PRIORITIES),
-            InSet(
-                "metric",
-                [
-                    "first_response",
-                    "next_response",
-                    "resolution",
-                    "agent_work",
-                    "periodic_update",
-                    "pausable_update",
-                ],
-            ),
+            InSet("metric", list(contract.SLA_METRICS)),
             Between("target_minutes", 0, None, strict_min=True),
             NotBefore("valid_to", "valid_from"),
         ),

@@ -5,7 +5,7 @@
   (it was, for the update metrics, while the "any activity" filter listed three metrics).
   Returns one row per metric that differs.
 -#}
-{%- set metrics = ['first_response', 'next_response', 'resolution', 'agent_work', 'periodic_update', 'pausable_update'] %}
+{%- set metrics = support_sla_metrics() %}
 with daily as (
     {%- for metric in metrics %}
     select
